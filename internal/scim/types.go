@@ -264,6 +264,11 @@ func (s *flexString) UnmarshalJSON(data []byte) error {
 	switch {
 	case bytes.Equal(data, []byte("null")):
 		return nil
+	case len(data) >= 2 && data[0] == '"' && bytes.IndexByte(data, '\\') < 0:
+		// No escapes: the common case, worth skipping a decoder for in
+		// groups of many thousand members.
+		*s = flexString(data[1 : len(data)-1])
+		return nil
 	case len(data) > 0 && data[0] == '"':
 		var v string
 		if err := json.Unmarshal(data, &v); err != nil {
@@ -315,17 +320,35 @@ func (u *User) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// memberWire is Member with a tolerant value. Group decodes its members
+// through it rather than through Member.UnmarshalJSON, which would parse each
+// of a large group's members twice.
+type memberWire struct {
+	Value   flexString `json:"value"`
+	Display string     `json:"display"`
+	Ref     string     `json:"$ref"`
+	Type    string     `json:"type"`
+}
+
 func (g *Group) UnmarshalJSON(data []byte) error {
 	type plain Group
 	aux := struct {
 		*plain
-		ID *flexString `json:"id"`
+		ID      *flexString   `json:"id"`
+		Members *[]memberWire `json:"members"`
 	}{plain: (*plain)(g)}
 	if err := json.Unmarshal(data, &aux); err != nil {
 		return err
 	}
 	if aux.ID != nil {
 		g.ID = string(*aux.ID)
+	}
+	if aux.Members != nil && *aux.Members != nil {
+		ms := *aux.Members
+		g.Members = make([]Member, len(ms))
+		for i, m := range ms {
+			g.Members[i] = Member{Value: string(m.Value), Display: m.Display, Ref: m.Ref, Type: m.Type}
+		}
 	}
 	return nil
 }

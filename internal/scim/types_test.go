@@ -190,3 +190,23 @@ func TestErrorStatus(t *testing.T) {
 		t.Errorf("encoded %s, want %s", out, want)
 	}
 }
+
+func TestMemberValueForms(t *testing.T) {
+	in := `{"displayName":"G","members":[{"value":"plain"},{"value":"esc\"aped\u00e9"},{"value":42},{"value":null,"display":"nobody"}]}`
+	var g Group
+	if err := json.Unmarshal([]byte(in), &g); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := g.MemberIDs(), []string{"plain", "esc\"apedé", "42", ""}; !reflect.DeepEqual(got, want) {
+		t.Errorf("members = %q, want %q", got, want)
+	}
+	// A member decoded on its own (say, from a PATCH value) is as tolerant.
+	var ms []Member
+	if err := json.Unmarshal([]byte(`[{"value":7,"display":"x"}]`), &ms); err != nil || ms[0].Value != "7" || ms[0].Display != "x" {
+		t.Errorf("members = %+v, err %v", ms, err)
+	}
+	var bad Group
+	if err := json.Unmarshal([]byte(`{"members":[{"value":{}}]}`), &bad); err == nil {
+		t.Error("object member value decoded without error")
+	}
+}
