@@ -1,0 +1,259 @@
+// Package emulator is a local stand-in for the SCIM side of the dbt platform:
+// the admin API that configures SCIM and mints SCIM tokens, and the SCIM 2.0
+// protocol surface that identity providers (Okta, Entra ID) talk to.
+//
+// It exists so that the provider's acceptance tests and demo run without a dbt
+// account, and so tests can do what a real account cannot: inspect server
+// state, change it out of band (drift), and inject faults such as slow
+// responses, 429s with Retry-After, or connections dropped after a write.
+//
+// The emulator is an http.Handler; Start wraps it in a real TCP server because
+// the fault kinds that drop connections only make sense on a real socket.
+package emulator
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Plans the emulator understands. SCIM is an Enterprise feature in dbt; on a
+// Team plan every SCIM endpoint refuses with 403.
+const (
+	PlanEnterprise = "enterprise"
+	PlanTeam       = "team"
+)
+
+// Defaults applied by New for zero Config fields.
+const (
+	DefaultAccountID  int64 = 1
+	DefaultAdminToken       = "dbt-admin-token"
+)
+
+// maxBodyBytes bounds request bodies. It is generous because a group push of
+// 50,000 members is a few megabytes of JSON.
+const maxBodyBytes = 64 << 20
+
+// Config configures an Emulator. The zero value is a usable Enterprise
+// account 1 with admin token DefaultAdminToken.
+type Config struct {
+	AccountID  int64            // default 1
+	AdminToken string           // default "dbt-admin-token"
+	Plan       string           // "enterprise" (default) | "team"
+	Now        func() time.Time // optional; the source of created_at, last_used and meta timestamps
+
+	// PatchNoContent makes SCIM PATCH answer 204 with no body instead of 200
+	// with the resource. RFC 7644 §3.5.2 allows both, so clients must not
+	// depend on the body; this flag lets tests prove they don't.
+	PatchNoContent bool
+}
+
+// Emulator is the in-memory dbt account. All methods are safe for concurrent
+// use: Terraform runs up to ten requests in parallel.
+type Emulator struct {
+	accountID      int64
+	adminToken     string
+	now            func() time.Time
+	patchNoContent bool
+
+	mu          sync.Mutex
+	plan        string
+	scimConfig  SCIMConfig
+	tokens      map[int64]*Token
+	tokenByHash map[string]int64
+	nextTokenID int64
+	faults      []Fault
+	requests    []Request
+	// logGeneration invalidates in-flight log slots across ResetRequests.
+	logGeneration int
+	dir           *directory
+}
+
+// New returns an emulator for one account. It panics on an unknown plan,
+// which can only be a mistake in the calling test or flag validation.
+func New(cfg Config) *Emulator {
+	if cfg.AccountID == 0 {
+		cfg.AccountID = DefaultAccountID
+	}
+	if cfg.AdminToken == "" {
+		cfg.AdminToken = DefaultAdminToken
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	e := &Emulator{
+		accountID:      cfg.AccountID,
+		adminToken:     cfg.AdminToken,
+		now:            cfg.Now,
+		patchNoContent: cfg.PatchNoContent,
+		plan:           mustPlan(cfg.Plan),
+		tokens:         map[int64]*Token{},
+		tokenByHash:    map[string]int64{},
+		nextTokenID:    1,
+		dir:            newDirectory(),
+	}
+	return e
+}
+
+func mustPlan(plan string) string {
+	switch plan {
+	case "", PlanEnterprise:
+		return PlanEnterprise
+	case PlanTeam:
+		return PlanTeam
+	}
+	panic(fmt.Sprintf("emulator: unknown plan %q (want %q or %q)", plan, PlanEnterprise, PlanTeam))
+}
+
+// AccountID is the one account this emulator serves; any other account id in
+// a path is a 404.
+func (e *Emulator) AccountID() int64 { return e.accountID }
+
+// AdminToken is the token the admin API accepts.
+func (e *Emulator) AdminToken() string { return e.adminToken }
+
+// SetPlan switches the account between "enterprise" and "team", e.g. to test
+// how the provider reports a downgrade. It panics on any other value.
+func (e *Emulator) SetPlan(plan string) {
+	p := mustPlan(plan)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.plan = p
+}
+
+// Plan reports the current plan.
+func (e *Emulator) Plan() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.plan
+}
+
+// ServeHTTP logs the request, applies the first matching fault, and
+// otherwise routes it to the admin or SCIM handlers.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Read the whole body up front: the request log needs its size even when
+	// a fault means no handler reads it, and handlers get it as bytes.
+	if r.Body == nil { // possible when called as a plain handler
+		r.Body = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	idx := e.logStart(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, BodyBytes: len(body)})
+	rw := &recordingWriter{ResponseWriter: w}
+	dropped := false
+	defer func() { e.logEnd(idx, rw.status, rw.bytes, dropped) }()
+
+	if err != nil {
+		e.writeError(rw, r, http.StatusRequestEntityTooLarge, "The request body is too large.", err.Error())
+		return
+	}
+
+	f, ok := e.takeFault(r)
+	if ok {
+		if f.Delay > 0 {
+			t := time.NewTimer(f.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				// The client gave up (its own timeout); there is nobody to answer.
+				t.Stop()
+				return
+			}
+		}
+		switch {
+		case f.ResetBefore:
+			dropped = true
+			abortConnection(w)
+			return
+		case f.Status != 0:
+			if f.RetryAfter != "" {
+				rw.Header().Set("Retry-After", f.RetryAfter)
+			}
+			e.writeError(rw, r, f.Status, faultMessage(f.Status), "injected fault")
+			return
+		case f.DropResponse:
+			// The handler runs for real, so the state change happens, but
+			// the client never learns of it: the case that makes retried
+			// POSTs create duplicates.
+			discard := &recordingWriter{ResponseWriter: newDiscardWriter()}
+			e.route(discard, r, body)
+			rw.status = discard.status
+			dropped = true
+			abortConnection(w)
+			return
+		}
+	}
+	e.route(rw, r, body)
+}
+
+func faultMessage(status int) string {
+	switch status {
+	case http.StatusTooManyRequests:
+		return "Too many requests. Please slow down and retry later."
+	case http.StatusServiceUnavailable:
+		return "The service is temporarily unavailable. Please retry later."
+	}
+	if t := http.StatusText(status); t != "" {
+		return t + "."
+	}
+	return "Injected error."
+}
+
+// route dispatches on the path. Every path lives under
+// /api/v3/accounts/{account_id}/; the account is checked by each surface
+// because the admin API and SCIM order their checks differently.
+func (e *Emulator) route(w http.ResponseWriter, r *http.Request, body []byte) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v3/accounts/")
+	if !ok {
+		e.writeAdminError(w, http.StatusNotFound, msgNotFound, "no route for "+r.URL.Path)
+		return
+	}
+	acct, rest, _ := strings.Cut(rest, "/")
+	segs := splitPath(rest)
+	switch {
+	case len(segs) >= 1 && segs[0] == "scim-config":
+		e.serveAdmin(w, r, acct, segs[1:], body)
+	case len(segs) >= 2 && segs[0] == "scim" && segs[1] == "v2":
+		e.serveSCIM(w, r, acct, segs[2:], body)
+	default:
+		e.writeAdminError(w, http.StatusNotFound, msgNotFound, "no route for "+r.URL.Path)
+	}
+}
+
+// splitPath splits a path remainder into segments, ignoring the trailing
+// slash so that both ".../tokens" and ".../tokens/" route the same.
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// knownAccount reports whether the account segment of a path names this
+// emulator's account.
+func (e *Emulator) knownAccount(seg string) bool {
+	id, err := strconv.ParseInt(seg, 10, 64)
+	return err == nil && id == e.accountID
+}
+
+// isSCIMPath tells which error body a path gets: SCIM clients expect the
+// RFC 7644 error schema, admin clients expect dbt's envelope.
+func isSCIMPath(p string) bool {
+	return strings.Contains(p, "/scim/v2/") || strings.HasSuffix(p, "/scim/v2")
+}
+
+// writeError answers in whichever error format the path calls for.
+func (e *Emulator) writeError(w http.ResponseWriter, r *http.Request, status int, userMsg, devMsg string) {
+	if isSCIMPath(r.URL.Path) {
+		writeSCIMError(w, status, "", userMsg)
+		return
+	}
+	e.writeAdminError(w, status, userMsg, devMsg)
+}
