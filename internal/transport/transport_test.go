@@ -1,0 +1,513 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+)
+
+// newTestClient returns a client with millisecond waits whose computed waits
+// are recorded and then shortened, so Retry-After values of seconds or
+// minutes can be asserted without sleeping.
+func newTestClient(t *testing.T, cfg Config) (*Client, *waits) {
+	t.Helper()
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = time.Millisecond
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = 4 * time.Millisecond
+	}
+	c := New(cfg)
+	w := &waits{}
+	c.waitHook = func(d time.Duration) time.Duration {
+		w.add(d)
+		return min(d, 2*time.Millisecond)
+	}
+	return c, w
+}
+
+type waits struct {
+	mu sync.Mutex
+	ds []time.Duration
+}
+
+func (w *waits) add(d time.Duration) { w.mu.Lock(); w.ds = append(w.ds, d); w.mu.Unlock() }
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.ds...)
+}
+
+// statusServer answers with the given statuses in turn, then 200 "ok".
+func statusServer(t *testing.T, statuses []int, header http.Header) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		if i < len(statuses) {
+			for k, vs := range header {
+				w.Header()[k] = vs
+			}
+			w.WriteHeader(statuses[i])
+			_, _ = io.WriteString(w, "status body")
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func TestRetriesIdempotentOnRetryableStatuses(t *testing.T) {
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv, n := statusServer(t, []int{status, status}, nil)
+			c, w := newTestClient(t, Config{MaxRetries: 3})
+			resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 200 || string(resp.Body) != "ok" {
+				t.Fatalf("got %d %q", resp.StatusCode, resp.Body)
+			}
+			if got := n.Load(); got != 3 {
+				t.Fatalf("attempts = %d, want 3", got)
+			}
+			if got := len(w.all()); got != 2 {
+				t.Fatalf("waits = %d, want 2", got)
+			}
+		})
+	}
+}
+
+func TestDoesNotRetryClientErrors(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404, 409, 501} {
+		srv, n := statusServer(t, []int{status}, nil)
+		c, _ := newTestClient(t, Config{MaxRetries: 3})
+		resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != status || n.Load() != 1 {
+			t.Fatalf("status %d: got %d after %d attempts", status, resp.StatusCode, n.Load())
+		}
+	}
+}
+
+func TestMaxRetriesBoundReturnsLastResponse(t *testing.T) {
+	srv, n := statusServer(t, []int{503, 503, 503, 503, 503, 503}, nil)
+	c, _ := newTestClient(t, Config{MaxRetries: 2})
+	resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL})
+	if err != nil {
+		t.Fatalf("exhausted retries must return the last response, got error %v", err)
+	}
+	if resp.StatusCode != 503 || string(resp.Body) != "status body" {
+		t.Fatalf("got %d %q", resp.StatusCode, resp.Body)
+	}
+	if got := n.Load(); got != 3 {
+		t.Fatalf("attempts = %d, want 1 + MaxRetries = 3", got)
+	}
+
+	srv0, n0 := statusServer(t, []int{503}, nil)
+	c0, _ := newTestClient(t, Config{MaxRetries: 0})
+	if resp, err := c0.Do(context.Background(), Request{Method: "GET", URL: srv0.URL}); err != nil || resp.StatusCode != 503 || n0.Load() != 1 {
+		t.Fatalf("MaxRetries 0: resp=%v err=%v attempts=%d", resp, err, n0.Load())
+	}
+}
+
+func TestRetryAfterSecondsHonoured(t *testing.T) {
+	srv, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"7"}})
+	c, w := newTestClient(t, Config{MaxRetries: 1})
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.all(); len(got) != 1 || got[0] != 7*time.Second {
+		t.Fatalf("waits = %v, want [7s] (Retry-After beats RetryWaitMax)", got)
+	}
+}
+
+func TestRetryAfterHTTPDateHonoured(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	date := now.Add(90 * time.Second).Format(http.TimeFormat)
+	srv, _ := statusServer(t, []int{503}, http.Header{"Retry-After": {date}})
+	c, w := newTestClient(t, Config{MaxRetries: 1})
+	c.now = func() time.Time { return now }
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.all(); len(got) != 1 || got[0] != 90*time.Second {
+		t.Fatalf("waits = %v, want [1m30s]", got)
+	}
+}
+
+func TestRetryAfterCappedByMaxRetryAfter(t *testing.T) {
+	srv, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"3600"}})
+	c, w := newTestClient(t, Config{MaxRetries: 1, MaxRetryAfter: 10 * time.Second})
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.all(); len(got) != 1 || got[0] != 10*time.Second {
+		t.Fatalf("waits = %v, want [10s]", got)
+	}
+}
+
+func TestRetryAfterBeyondDeadlineReturnsResponseNow(t *testing.T) {
+	srv, n := statusServer(t, []int{429, 429}, http.Header{"Retry-After": {"120"}})
+	c, w := newTestClient(t, Config{MaxRetries: 3})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := c.Do(ctx, Request{Method: "GET", URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 429 || n.Load() != 1 || len(w.all()) != 0 {
+		t.Fatalf("got %d after %d attempts and waits %v; want the 429 at once", resp.StatusCode, n.Load(), w.all())
+	}
+}
+
+func TestBackoffIsExponentialWithJitterWithinBounds(t *testing.T) {
+	lo, hi := 100*time.Millisecond, 2*time.Second
+	for retry := 0; retry < 10; retry++ {
+		ceiling := min(lo<<retry, hi)
+		for i := 0; i < 50; i++ {
+			d := jitteredBackoff(lo, hi, retry)
+			if d < lo || d > ceiling || d < ceiling/2 {
+				t.Fatalf("retry %d: %v outside [%v, %v]", retry, d, max(lo, ceiling/2), ceiling)
+			}
+		}
+	}
+	if d := jitteredBackoff(lo, hi, 200); d > hi || d < hi/2 {
+		t.Fatalf("huge retry number: %v", d)
+	}
+}
+
+func TestPostNotResentOn5xx(t *testing.T) {
+	for _, status := range []int{500, 502, 503, 504} {
+		srv, n := statusServer(t, []int{status, status}, nil)
+		c, _ := newTestClient(t, Config{MaxRetries: 3})
+		resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte(`{}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != status || n.Load() != 1 {
+			t.Fatalf("POST %d: got %d after %d attempts; a POST answered 5xx must not be re-sent", status, resp.StatusCode, n.Load())
+		}
+	}
+}
+
+func TestPostResentOn429WithSameBody(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		if n.Add(1) == 1 {
+			w.WriteHeader(429)
+			return
+		}
+		w.WriteHeader(201)
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Config{MaxRetries: 2})
+	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte(`{"name":"a"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 201 || len(bodies) != 2 || bodies[0] != bodies[1] || bodies[1] != `{"name":"a"}` {
+		t.Fatalf("status %d, bodies %q", resp.StatusCode, bodies)
+	}
+}
+
+func TestPostIdempotentFlagAllowsRetryOn5xx(t *testing.T) {
+	srv, n := statusServer(t, []int{500}, nil)
+	c, _ := newTestClient(t, Config{MaxRetries: 2})
+	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte(`{}`), Idempotent: true})
+	if err != nil || resp.StatusCode != 200 || n.Load() != 2 {
+		t.Fatalf("resp %v err %v attempts %d", resp, err, n.Load())
+	}
+}
+
+// dropServer reads each request and then closes the connection without
+// answering, the first drops times.
+func dropServer(t *testing.T, drops int32) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		if n.Add(1) <= drops {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			_ = conn.Close()
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func TestPostDroppedResponseIsAmbiguousAndNotResent(t *testing.T) {
+	srv, n := dropServer(t, 5)
+	c, _ := newTestClient(t, Config{MaxRetries: 3})
+	_, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/api/v3/accounts/1/scim-config/tokens/", Body: []byte(`{}`)})
+	var amb *apierror.AmbiguousError
+	if !errors.As(err, &amb) {
+		t.Fatalf("want *apierror.AmbiguousError, got %T %v", err, err)
+	}
+	if amb.Method != "POST" || amb.Path != "/api/v3/accounts/1/scim-config/tokens/" {
+		t.Fatalf("ambiguous error names %s %s", amb.Method, amb.Path)
+	}
+	if got := n.Load(); got != 1 {
+		t.Fatalf("POST sent %d times; must not be re-sent after a dropped response", got)
+	}
+}
+
+func TestGetDroppedResponseRetried(t *testing.T) {
+	srv, n := dropServer(t, 2)
+	c, _ := newTestClient(t, Config{MaxRetries: 3})
+	resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL})
+	if err != nil || string(resp.Body) != "ok" {
+		t.Fatalf("resp %v err %v", resp, err)
+	}
+	if got := n.Load(); got != 3 {
+		t.Fatalf("attempts = %d, want 3", got)
+	}
+}
+
+func TestGetDroppedExhaustedIsAmbiguous(t *testing.T) {
+	srv, n := dropServer(t, 10)
+	c, _ := newTestClient(t, Config{MaxRetries: 1})
+	_, err := c.Do(context.Background(), Request{Method: "DELETE", URL: srv.URL + "/t/1/"})
+	if !apierror.IsAmbiguous(err) {
+		t.Fatalf("want ambiguous, got %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("attempts = %d, want 2", n.Load())
+	}
+}
+
+// refusedURL is an address nothing listens on.
+func refusedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr + "/api/v3/x"
+}
+
+func TestPostRetriedWhenConnectionRefused(t *testing.T) {
+	c, w := newTestClient(t, Config{MaxRetries: 2})
+	_, err := c.Do(context.Background(), Request{Method: "POST", URL: refusedURL(t), Body: []byte(`{}`)})
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if apierror.IsAmbiguous(err) {
+		t.Fatalf("a refused connection never reached the server, so it is not ambiguous: %v", err)
+	}
+	if got := len(w.all()); got != 2 {
+		t.Fatalf("waits = %d, want 2: a POST that was never sent is safe to retry", got)
+	}
+}
+
+func TestPostRetriedAfterRefusedThenSucceeds(t *testing.T) {
+	// Reserve a port, refuse on it first, then start serving on it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	var n atomic.Int32
+	c, _ := newTestClient(t, Config{MaxRetries: 3})
+	c.waitHook = func(time.Duration) time.Duration {
+		if n.Add(1) == 1 {
+			l2, err := net.Listen("tcp", addr)
+			if err != nil {
+				t.Errorf("re-listen: %v", err)
+				return 0
+			}
+			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(201) })}
+			go func() { _ = srv.Serve(l2) }()
+			t.Cleanup(func() { _ = srv.Close() })
+		}
+		return time.Millisecond
+	}
+	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: "http://" + addr + "/", Body: []byte(`{}`)})
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("resp %v err %v", resp, err)
+	}
+}
+
+func TestPerAttemptTimeoutOnPostIsAmbiguous(t *testing.T) {
+	release := make(chan struct{})
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, _ := newTestClient(t, Config{MaxRetries: 3, RequestTimeout: 50 * time.Millisecond})
+	_, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte(`{}`)})
+	if !apierror.IsAmbiguous(err) {
+		t.Fatalf("want ambiguous after a timeout on a sent POST, got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("POST sent %d times", n.Load())
+	}
+}
+
+func TestContextCancelStopsWaitPromptly(t *testing.T) {
+	srv, n := statusServer(t, []int{503, 503, 503}, http.Header{"Retry-After": {"60"}})
+	c := New(Config{MaxRetries: 5, RetryWaitMin: time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Do(ctx, Request{Method: "GET", URL: srv.URL})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled wrapped, got %v", err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("took %v to notice cancellation during a 60s Retry-After", el)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("attempts = %d", n.Load())
+	}
+}
+
+func TestContextCancelStopsAttemptPromptly(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Config{MaxRetries: 5})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Do(ctx, Request{Method: "GET", URL: srv.URL})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled wrapped, got %v", err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("took %v", el)
+	}
+}
+
+func TestSendsUserAgentAndHeaders(t *testing.T) {
+	var ua, custom string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua, custom = r.Header.Get("User-Agent"), r.Header.Get("X-Custom")
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Config{UserAgent: "terraform-provider-dbt/1.2.3"})
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL, Header: http.Header{"X-Custom": {"v"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if ua != "terraform-provider-dbt/1.2.3" || custom != "v" {
+		t.Fatalf("User-Agent %q, X-Custom %q", ua, custom)
+	}
+}
+
+func TestMask(t *testing.T) {
+	c := New(Config{Secrets: []string{"abc", "", "abcdef"}})
+	c.AddSecret("xyz")
+	c.AddSecret("")
+	if got := c.Mask("token abcdef and abc and xyz and ab"); got != "token *** and *** and *** and ab" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestLogsNeverContainSecrets(t *testing.T) {
+	const admin = "admin-secret-0123456789"
+	const minted = "dbtc_scim_minted_abcdef"
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(503)
+			_, _ = io.WriteString(w, `{"detail":"bad token `+admin+`"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"data":{"id":1,"token_string":"`+minted+`","nested":[{"password":"`+minted+`"}]}}`)
+	}))
+	defer srv.Close()
+
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	c, _ := newTestClient(t, Config{MaxRetries: 2, Subsystem: "dbt_test", Secrets: []string{admin}})
+	resp, err := c.Do(ctx, Request{
+		Method: "POST", URL: srv.URL + "/tokens/", Idempotent: true,
+		Header: http.Header{"Authorization": {"Token " + admin}},
+		Body:   []byte(`{"name":"x","echo":"` + admin + `"}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(resp.Body), minted) {
+		t.Fatal("the caller must still get the unmasked body")
+	}
+	logs := buf.String()
+	if !strings.Contains(logs, "Response body") || !strings.Contains(logs, `"attempt":2`) {
+		t.Fatalf("expected TRACE body and per-attempt logs, got:\n%s", logs)
+	}
+	for _, secret := range []string{admin, minted} {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("secret %q leaked into logs:\n%s", secret, logs)
+		}
+	}
+	if strings.Contains(strings.ToLower(logs), "authorization") {
+		t.Fatalf("the Authorization header must never be logged:\n%s", logs)
+	}
+}
+
+func TestSensitiveRequestBodiesNotLogged(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"value":"unregistered-secret"}`)
+	}))
+	defer srv.Close()
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	c, _ := newTestClient(t, Config{})
+	if _, err := c.Do(ctx, Request{Method: "POST", URL: srv.URL, Body: []byte(`{"name":"n"}`), Sensitive: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "unregistered-secret") || strings.Contains(buf.String(), "Response body") {
+		t.Fatalf("sensitive bodies logged:\n%s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "dbt API response") {
+		t.Fatalf("the request itself should still be logged:\n%s", buf.String())
+	}
+}
+
+func TestErrorsDoNotContainSecrets(t *testing.T) {
+	const secret = "s3cr3t-in-url"
+	c, _ := newTestClient(t, Config{Secrets: []string{secret}})
+	_, err := c.Do(context.Background(), Request{Method: "GET", URL: strings.Replace(refusedURL(t), "/api", "/"+secret, 1)})
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Fatalf("error leaks secret or is nil: %v", err)
+	}
+}
