@@ -35,7 +35,7 @@ type fakeDBT struct {
 	requests []string
 	// fault, when set, may handle a request itself (returning true) before
 	// the normal handler. n counts requests to the same method+path.
-	fault func(w http.ResponseWriter, r *http.Request, n int) bool
+	fault  func(w http.ResponseWriter, r *http.Request, n int) bool
 	counts map[string]int
 	// afterStore runs after a token is stored, before answering; returning
 	// true means the answer was handled (e.g. the connection dropped).
