@@ -1,0 +1,678 @@
+package scim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/transport"
+)
+
+// DefaultPageSize is how many resources a list asks for per page.
+const DefaultPageSize = 100
+
+// acceptHeader prefers SCIM's media type but takes dbt's plain JSON too.
+const acceptHeader = MediaType + ", application/json"
+
+// createdSkew is how far a resource's meta.created may lie before our POST
+// and still be taken as made by that POST, allowing for clock skew between
+// us and the server.
+const createdSkew = 5 * time.Minute
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the account's SCIM root, ending in /scim/v2 (a trailing
+	// slash is dropped).
+	BaseURL string
+	// Token is a SCIM token, sent as a Bearer token. It is masked in every
+	// log line and error.
+	Token string
+
+	MaxRetries     int
+	RequestTimeout time.Duration
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	// MaxRetryAfter caps how long a server's Retry-After may make us wait.
+	MaxRetryAfter time.Duration
+	UserAgent     string
+
+	// PageSize is the count asked for per list page (DefaultPageSize when 0).
+	PageSize int
+	// MaxPatchOps bounds the member changes per PATCH request
+	// (DefaultMaxPatchOps when 0).
+	MaxPatchOps int
+}
+
+// Client talks SCIM 2.0 to one dbt account. It is safe for concurrent use.
+type Client struct {
+	http        *transport.Client
+	base        string // scheme://host/.../scim/v2
+	basePath    string // /.../scim/v2, for errors
+	token       string
+	pageSize    int
+	maxPatchOps int
+	now         func() time.Time
+}
+
+// NewClient checks cfg and returns a Client.
+func NewClient(cfg Config) (*Client, error) {
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("scim: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("scim: base URL %q must not carry a query or fragment", cfg.BaseURL)
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("scim: a SCIM token is required")
+	}
+	if cfg.PageSize < 0 || cfg.MaxPatchOps < 0 {
+		return nil, errors.New("scim: page size and max PATCH operations must not be negative")
+	}
+	c := &Client{
+		http: transport.New(transport.Config{
+			MaxRetries:     cfg.MaxRetries,
+			RequestTimeout: cfg.RequestTimeout,
+			RetryWaitMin:   cfg.RetryWaitMin,
+			RetryWaitMax:   cfg.RetryWaitMax,
+			MaxRetryAfter:  cfg.MaxRetryAfter,
+			UserAgent:      cfg.UserAgent,
+			Subsystem:      "dbt_scim",
+			Secrets:        []string{cfg.Token},
+		}),
+		base:        base,
+		basePath:    u.EscapedPath(),
+		token:       cfg.Token,
+		pageSize:    cfg.PageSize,
+		maxPatchOps: cfg.MaxPatchOps,
+		now:         time.Now,
+	}
+	if c.pageSize == 0 {
+		c.pageSize = DefaultPageSize
+	}
+	if c.maxPatchOps == 0 {
+		c.maxPatchOps = DefaultMaxPatchOps
+	}
+	return c, nil
+}
+
+// --- users ---------------------------------------------------------------
+
+// GetUser reads a user. A missing user is an *apierror.Error of KindNotFound.
+func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
+	var u User
+	if err := c.getResource(ctx, usersPath(id), nil, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// FindUserByUserName returns the user whose userName is userName (compared
+// case-insensitively, as RFC 7643 defines userName), or nil, nil when there
+// is none. Results are checked, not trusted, in case a server ignores the
+// filter.
+func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User, error) {
+	users, err := c.ListUsers(ctx, FilterEq("userName", userName))
+	if err != nil {
+		return nil, err
+	}
+	var found *User
+	for i := range users {
+		if !strings.EqualFold(users[i].UserName, userName) {
+			continue
+		}
+		if found != nil {
+			return nil, fmt.Errorf("scim: more than one user has userName %q (ids %s and %s)", userName, found.ID, users[i].ID)
+		}
+		found = &users[i]
+	}
+	return found, nil
+}
+
+// ListUsers returns every user matching filter ("" for all), following
+// pages until the server's totalResults.
+func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
+	return listAll[User](ctx, c, "/Users", filter, nil, func(u User) string { return u.ID })
+}
+
+// CreateUser creates u. An existing userName is an *apierror.Error of
+// KindConflict. When the request fails after it was sent, the user is
+// looked up rather than sent again; see reconcileUser.
+func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
+	sentAt := c.now()
+	resp, err := c.do(ctx, http.MethodPost, "/Users", nil, u)
+	var amb *apierror.AmbiguousError
+	if errors.As(err, &amb) {
+		return c.reconcileUser(ctx, u, sentAt, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if emptyBody(resp.Body) {
+		return c.mustFindUser(ctx, u.UserName)
+	}
+	var out User
+	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReplaceUser replaces the user u.ID with u (PUT).
+func (c *Client) ReplaceUser(ctx context.Context, u User) (*User, error) {
+	if u.ID == "" {
+		return nil, errors.New("scim: replacing a user needs its id")
+	}
+	return c.writeUser(ctx, http.MethodPut, u.ID, u)
+}
+
+// PatchUser applies ops to a user and returns the user afterwards: from the
+// response when the server sends it, else by reading it back (204).
+func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOperation) (*User, error) {
+	return c.writeUser(ctx, http.MethodPatch, id, NewPatchRequest(ops...))
+}
+
+// DeleteUser deletes a user. A missing user is an *apierror.Error of
+// KindNotFound, for the caller to treat as done if it wishes.
+func (c *Client) DeleteUser(ctx context.Context, id string) error {
+	_, err := c.do(ctx, http.MethodDelete, usersPath(id), nil, nil)
+	return err
+}
+
+func (c *Client) writeUser(ctx context.Context, method, id string, body any) (*User, error) {
+	resp, err := c.do(ctx, method, usersPath(id), nil, body)
+	if err != nil {
+		return nil, err
+	}
+	if emptyBody(resp.Body) {
+		return c.GetUser(ctx, id)
+	}
+	var out User
+	if err := c.decodeResource(method, usersPath(id), resp.Body, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (c *Client) mustFindUser(ctx context.Context, userName string) (*User, error) {
+	u, err := c.FindUserByUserName(ctx, userName)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, fmt.Errorf("scim: the server accepted user %q but does not list it", userName)
+	}
+	return u, nil
+}
+
+// reconcileUser settles a POST whose outcome is unknown by looking the
+// userName up instead of sending it again, which could create the user
+// twice or fail with a conflict against our own lost request. A user found
+// is taken as ours only when it carries the externalId we sent and was not
+// created well before we sent: otherwise it was there already, which is the
+// conflict the server would have reported.
+func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, sendErr error) (*User, error) {
+	found, err := c.FindUserByUserName(ctx, u.UserName)
+	if err != nil {
+		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr)
+	}
+	if found == nil {
+		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; no such user exists, so it is safe to retry: %w", u.UserName, sendErr)
+	}
+	if found.ExternalID == u.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
+		return found, nil
+	}
+	return nil, &apierror.Error{
+		Kind:       apierror.KindConflict,
+		StatusCode: http.StatusConflict,
+		Method:     http.MethodPost,
+		Path:       c.basePath + "/Users",
+		Message:    fmt.Sprintf("user %q already exists (id %s) and was not created by this request", u.UserName, found.ID),
+		SCIMType:   ErrUniqueness,
+		API:        apierror.APISCIM,
+	}
+}
+
+// --- groups --------------------------------------------------------------
+
+// GetGroup reads a group. With withMembers false the server is asked to
+// leave members out (excludedAttributes=members), which matters for large
+// groups; Members is then nil.
+func (c *Client) GetGroup(ctx context.Context, id string, withMembers bool) (*Group, error) {
+	var g Group
+	if err := c.getResource(ctx, groupsPath(id), membersQuery(nil, withMembers), &g); err != nil {
+		return nil, err
+	}
+	if !withMembers {
+		g.Members = nil
+	}
+	return &g, nil
+}
+
+// FindGroupByDisplayName returns the group named name, or nil, nil when
+// there is none. An exact match wins; otherwise a single case-insensitive
+// match is taken, since RFC 7643 defines displayName as case-insensitive.
+func (c *Client) FindGroupByDisplayName(ctx context.Context, name string, withMembers bool) (*Group, error) {
+	groups, err := c.ListGroups(ctx, FilterEq("displayName", name), withMembers)
+	if err != nil {
+		return nil, err
+	}
+	var exact, folded []*Group
+	for i := range groups {
+		switch {
+		case groups[i].DisplayName == name:
+			exact = append(exact, &groups[i])
+		case strings.EqualFold(groups[i].DisplayName, name):
+			folded = append(folded, &groups[i])
+		}
+	}
+	for _, set := range [][]*Group{exact, folded} {
+		switch len(set) {
+		case 0:
+			continue
+		case 1:
+			return set[0], nil
+		default:
+			return nil, fmt.Errorf("scim: more than one group is named %q (ids %s and %s)", name, set[0].ID, set[1].ID)
+		}
+	}
+	return nil, nil
+}
+
+// ListGroups returns every group matching filter ("" for all), following
+// pages until the server's totalResults.
+func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool) ([]Group, error) {
+	groups, err := listAll[Group](ctx, c, "/Groups", filter, membersQuery(nil, withMembers), func(g Group) string { return g.ID })
+	if err != nil {
+		return nil, err
+	}
+	if !withMembers {
+		for i := range groups {
+			groups[i].Members = nil
+		}
+	}
+	return groups, nil
+}
+
+// CreateGroup creates g. When the request fails after it was sent, the
+// group is looked up by displayName rather than sent again.
+func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
+	sentAt := c.now()
+	resp, err := c.do(ctx, http.MethodPost, "/Groups", nil, g)
+	var amb *apierror.AmbiguousError
+	if errors.As(err, &amb) {
+		return c.reconcileGroup(ctx, g, sentAt, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if emptyBody(resp.Body) {
+		found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
+		if err == nil && found == nil {
+			err = fmt.Errorf("scim: the server accepted group %q but does not list it", g.DisplayName)
+		}
+		return found, err
+	}
+	var out Group
+	if err := c.decodeResource(http.MethodPost, "/Groups", resp.Body, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// PatchGroup applies ops to a group. The server may answer 200 with the
+// group or 204; either way nothing is read back, since a group's members
+// can be many.
+func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation) error {
+	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, NewPatchRequest(ops...))
+	return err
+}
+
+// UpdateGroupMembers adds and removes members (user ids) in as few PATCH
+// requests as MemberPatches allows, in order. If one fails, the ones before
+// it stay applied; the error says how far it got, and reading the group
+// back shows where it stands.
+//
+// A server may answer a removal of someone who is no longer a member with
+// 400 noTarget, as RFC 7644 allows; that happens when a PATCH is re-sent
+// after a lost response, or when someone else changed the group meanwhile.
+// The client then reads the members once and sends only what is still
+// needed, instead of failing on a change that is already made.
+func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove []string) error {
+	err := c.sendMemberPatches(ctx, id, add, remove)
+	var ae *apierror.Error
+	if !errors.As(err, &ae) || ae.Kind != apierror.KindBadRequest || ae.SCIMType != ErrNoTarget {
+		return err
+	}
+	g, gerr := c.GetGroup(ctx, id, true)
+	if gerr != nil {
+		return fmt.Errorf("%w (re-reading the group's members after it failed: %v)", err, gerr)
+	}
+	have := make(map[string]struct{}, len(g.Members))
+	for _, m := range g.Members {
+		have[m.Value] = struct{}{}
+	}
+	var add2, remove2 []string
+	for _, m := range add {
+		if _, ok := have[m]; !ok {
+			add2 = append(add2, m)
+		}
+	}
+	for _, m := range remove {
+		if _, ok := have[m]; ok {
+			remove2 = append(remove2, m)
+		}
+	}
+	return c.sendMemberPatches(ctx, id, add2, remove2)
+}
+
+func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove []string) error {
+	reqs := MemberPatches(add, remove, c.maxPatchOps)
+	for i, req := range reqs {
+		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {
+			if len(reqs) == 1 {
+				return err
+			}
+			return fmt.Errorf("scim: updating members of group %s: request %d of %d failed: %w", id, i+1, len(reqs), err)
+		}
+	}
+	return nil
+}
+
+// RenameGroup replaces a group's displayName.
+func (c *Client) RenameGroup(ctx context.Context, id, displayName string) error {
+	op, err := NewPatchOperation(OpReplace, "displayName", displayName)
+	if err != nil {
+		return err
+	}
+	return c.PatchGroup(ctx, id, []PatchOperation{op})
+}
+
+// DeleteGroup deletes a group. A missing group is an *apierror.Error of
+// KindNotFound.
+func (c *Client) DeleteGroup(ctx context.Context, id string) error {
+	_, err := c.do(ctx, http.MethodDelete, groupsPath(id), nil, nil)
+	return err
+}
+
+// reconcileGroup is reconcileUser for groups, matched by exact displayName.
+func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, sendErr error) (*Group, error) {
+	found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
+	if err != nil {
+		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr)
+	}
+	if found == nil {
+		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; no such group exists, so it is safe to retry: %w", g.DisplayName, sendErr)
+	}
+	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
+		return found, nil
+	}
+	return nil, &apierror.Error{
+		Kind:       apierror.KindConflict,
+		StatusCode: http.StatusConflict,
+		Method:     http.MethodPost,
+		Path:       c.basePath + "/Groups",
+		Message:    fmt.Sprintf("group %q already exists (id %s) and was not created by this request", g.DisplayName, found.ID),
+		SCIMType:   ErrUniqueness,
+		API:        apierror.APISCIM,
+	}
+}
+
+// --- plumbing ------------------------------------------------------------
+
+func usersPath(id string) string  { return "/Users/" + url.PathEscape(id) }
+func groupsPath(id string) string { return "/Groups/" + url.PathEscape(id) }
+
+func membersQuery(q url.Values, withMembers bool) url.Values {
+	if withMembers {
+		return q
+	}
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("excludedAttributes", "members")
+	return q
+}
+
+// createdBefore reports whether meta says the resource was created before t.
+// An absent or unreadable timestamp says nothing.
+func createdBefore(m *Meta, t time.Time) bool {
+	if m == nil || m.Created == "" {
+		return false
+	}
+	created, err := time.Parse(time.RFC3339Nano, m.Created)
+	if err != nil {
+		return false
+	}
+	return created.Before(t)
+}
+
+func emptyBody(b []byte) bool { return len(strings.TrimSpace(string(b))) == 0 }
+
+// do sends one request and turns a non-2xx answer into an *apierror.Error.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any) (*transport.Response, error) {
+	target := c.base + path
+	if len(query) > 0 {
+		// Encode spaces as %20: some SCIM servers do not read '+' as one.
+		target += "?" + strings.ReplaceAll(query.Encode(), "+", "%20")
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.token)
+	h.Set("Accept", acceptHeader)
+	var raw []byte
+	if body != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("scim: encoding %s %s: %w", method, path, err)
+		}
+		h.Set("Content-Type", MediaType)
+	}
+	// The transport returns the last response, not an error, when retries
+	// run out on a status; its errors are transport failures, ambiguous
+	// ones as *apierror.AmbiguousError.
+	resp, err := c.http.Do(ctx, transport.Request{Method: method, URL: target, Header: h, Body: raw})
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.apiError(method, path, resp)
+	}
+	return resp, nil
+}
+
+func (c *Client) getResource(ctx context.Context, path string, query url.Values, out any) error {
+	resp, err := c.do(ctx, http.MethodGet, path, query, nil)
+	if err != nil {
+		return err
+	}
+	return c.decodeResource(http.MethodGet, path, resp.Body, out)
+}
+
+// envelope is dbt's wrapper, {"data": ..., "status": {...}, "extra":
+// {"pagination": {...}}}, as far as the SCIM client needs it.
+type envelope struct {
+	Data  json.RawMessage `json:"data"`
+	Extra struct {
+		Pagination *struct {
+			Count      int `json:"count"`
+			TotalCount int `json:"total_count"`
+		} `json:"pagination"`
+	} `json:"extra"`
+}
+
+// unwrap returns the envelope's data when body is one, else body itself.
+func unwrap(body []byte) (data []byte, env envelope, wrapped bool) {
+	if err := json.Unmarshal(body, &env); err == nil && len(env.Data) > 0 && string(env.Data) != "null" {
+		return env.Data, env, true
+	}
+	return body, env, false
+}
+
+// decodeResource reads a single resource, bare or inside dbt's envelope.
+func (c *Client) decodeResource(method, path string, body []byte, out any) error {
+	data, _, _ := unwrap(body)
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("scim: decoding the response to %s %s%s: %w", method, c.basePath, path, err)
+	}
+	return nil
+}
+
+// decodeList reads a page as an RFC 7644 ListResponse, a ListResponse
+// inside dbt's envelope, or dbt's envelope with a plain array and
+// extra.pagination.total_count. total is -1 when the server does not say.
+func decodeList[T any](body []byte) (items []T, total int, err error) {
+	data, env, wrapped := unwrap(body)
+	if wrapped && firstByte(data) == '[' {
+		if err := json.Unmarshal(data, &items); err != nil {
+			return nil, 0, err
+		}
+		if p := env.Extra.Pagination; p != nil {
+			return items, p.TotalCount, nil
+		}
+		return items, -1, nil
+	}
+	var l struct {
+		ListResponse[T]
+		TotalResults *int `json:"totalResults"`
+	}
+	if err := json.Unmarshal(data, &l); err != nil {
+		return nil, 0, err
+	}
+	total = -1
+	if l.TotalResults != nil {
+		total = *l.TotalResults
+	}
+	return l.Resources, total, nil
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
+// listAll follows pages (RFC 7644 §3.4.2.4) from startIndex 1 until it holds
+// totalResults resources. It advances by what each page returned, not by
+// what it asked for, since a server may return fewer. A server that does
+// not say its total is read until it returns an empty page; one that
+// repeats a page (say, by ignoring startIndex) is an error rather than a
+// loop without end.
+func listAll[T any](ctx context.Context, c *Client, path, filter string, query url.Values, id func(T) string) ([]T, error) {
+	var all []T
+	seen := map[string]struct{}{}
+	start := 1
+	for {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		if filter != "" {
+			q.Set("filter", filter)
+		}
+		q.Set("startIndex", strconv.Itoa(start))
+		q.Set("count", strconv.Itoa(c.pageSize))
+		resp, err := c.do(ctx, http.MethodGet, path, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		items, total, err := decodeList[T](resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("scim: decoding the page at startIndex %d of GET %s%s: %w", start, c.basePath, path, err)
+		}
+		fresh := 0
+		for _, it := range items {
+			k := id(it)
+			if _, dup := seen[k]; dup && k != "" {
+				continue
+			}
+			seen[k] = struct{}{}
+			all = append(all, it)
+			fresh++
+		}
+		switch {
+		case len(items) == 0:
+			if total > len(all) {
+				return nil, fmt.Errorf("scim: GET %s%s returned an empty page at startIndex %d with %d of %d resources read", c.basePath, path, start, len(all), total)
+			}
+			return all, nil
+		case fresh == 0:
+			return nil, fmt.Errorf("scim: GET %s%s returned the same resources again at startIndex %d; the server does not page", c.basePath, path, start)
+		case total >= 0 && len(all) >= total:
+			return all, nil
+		}
+		start += len(items)
+	}
+}
+
+// apiError turns a non-2xx response into an *apierror.Error, reading a SCIM
+// Error or dbt's envelope. Everything taken from the body is masked.
+func (c *Client) apiError(method, path string, resp *transport.Response) error {
+	e := &apierror.Error{
+		Kind:       apierror.KindFor(resp.StatusCode),
+		StatusCode: resp.StatusCode,
+		Method:     method,
+		Path:       c.basePath + path,
+		API:        apierror.APISCIM,
+	}
+	detail, scimType := errorText(resp.Body)
+	if detail == "" {
+		detail = http.StatusText(resp.StatusCode)
+	}
+	e.Message = c.http.Mask(detail)
+	e.SCIMType = scimType
+	return e
+}
+
+// errorText finds the message in an error body: a SCIM Error's detail,
+// bare or wrapped in data, dbt's status.user_message (or
+// developer_message), or the start of a body that is not JSON.
+func errorText(body []byte) (detail, scimType string) {
+	var probe struct {
+		Detail   string          `json:"detail"`
+		SCIMType string          `json:"scimType"`
+		Status   json.RawMessage `json:"status"`
+		Data     json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		s := strings.TrimSpace(string(body))
+		if len(s) > 300 {
+			s = s[:300] + "…"
+		}
+		return s, ""
+	}
+	if probe.Detail != "" || probe.SCIMType != "" {
+		return probe.Detail, probe.SCIMType
+	}
+	if firstByte(probe.Data) == '{' {
+		var inner Error
+		if json.Unmarshal(probe.Data, &inner) == nil && (inner.Detail != "" || inner.SCIMType != "") {
+			return inner.Detail, inner.SCIMType
+		}
+	}
+	if firstByte(probe.Status) == '{' {
+		var st struct {
+			UserMessage      string `json:"user_message"`
+			DeveloperMessage string `json:"developer_message"`
+		}
+		if json.Unmarshal(probe.Status, &st) == nil {
+			if st.UserMessage != "" {
+				return st.UserMessage, ""
+			}
+			return st.DeveloperMessage, ""
+		}
+	}
+	return "", ""
+}

@@ -1,0 +1,920 @@
+package scim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+)
+
+const testToken = "dbtc_scim_s3cr3t_TOKEN_value"
+
+// recorded is one request as the server saw it.
+type recorded struct {
+	Method, Path string
+	Query        url.Values
+	RawQuery     string
+	Header       http.Header
+	Body         []byte
+}
+
+// fakeSCIM is a small SCIM server for the client's tests: it records every
+// request and answers through handle, which each test sets.
+type fakeSCIM struct {
+	t      *testing.T
+	srv    *httptest.Server
+	mu     sync.Mutex
+	reqs   []recorded
+	handle func(w http.ResponseWriter, r *http.Request, body []byte)
+}
+
+func newFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body []byte)) *fakeSCIM {
+	t.Helper()
+	f := &fakeSCIM{t: t, handle: handle}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.reqs = append(f.reqs, recorded{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), RawQuery: r.URL.RawQuery,
+			Header: r.Header.Clone(), Body: body,
+		})
+		f.mu.Unlock()
+		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
+			http.Error(w, "bad auth "+got, http.StatusUnauthorized)
+			return
+		}
+		if !strings.HasPrefix(r.URL.Path, "/api/v3/accounts/1/scim/v2/") {
+			http.Error(w, "bad path", http.StatusTeapot)
+			return
+		}
+		f.handle(w, r, body)
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeSCIM) client(t *testing.T, mod ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		BaseURL:      f.srv.URL + "/api/v3/accounts/1/scim/v2/",
+		Token:        testToken,
+		MaxRetries:   0,
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: time.Millisecond,
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (f *fakeSCIM) requests() []recorded {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]recorded(nil), f.reqs...)
+}
+
+func resource(r *http.Request) string {
+	p := strings.TrimPrefix(r.URL.Path, "/api/v3/accounts/1/scim/v2")
+	return p
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", MediaType)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func mkUsers(n int) []User {
+	us := make([]User, n)
+	for i := range us {
+		us[i] = User{ID: strconv.Itoa(i + 1), UserName: fmt.Sprintf("user%d@example.com", i+1), Active: Bool(true)}
+	}
+	return us
+}
+
+func userNames(us []User) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.ID + "=" + u.UserName
+	}
+	return out
+}
+
+// pageOf slices all the way RFC 7644 says, capped at maxPage when the server
+// wants to return fewer than asked.
+func pageOf[T any](r *http.Request, all []T, maxPage int) (page []T, start int) {
+	start, _ = strconv.Atoi(r.URL.Query().Get("startIndex"))
+	if start < 1 {
+		start = 1
+	}
+	count, err := strconv.Atoi(r.URL.Query().Get("count"))
+	if err != nil {
+		count = len(all)
+	}
+	if maxPage > 0 && count > maxPage {
+		count = maxPage
+	}
+	lo := min(start-1, len(all))
+	hi := min(lo+count, len(all))
+	return all[lo:hi], start
+}
+
+func TestNewClientValidates(t *testing.T) {
+	for _, cfg := range []Config{
+		{BaseURL: "", Token: "t"},
+		{BaseURL: "cloud.getdbt.com/scim/v2", Token: "t"},
+		{BaseURL: "ftp://x/scim/v2", Token: "t"},
+		{BaseURL: "https://x/scim/v2?a=b", Token: "t"},
+		{BaseURL: "https://x/scim/v2"},
+		{BaseURL: "https://x/scim/v2", Token: "t", PageSize: -1},
+	} {
+		if _, err := NewClient(cfg); err == nil {
+			t.Errorf("NewClient(%+v) accepted", cfg)
+		}
+	}
+}
+
+func TestHeadersAndGetUser(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 200, map[string]any{
+			"schemas": []string{SchemaUser}, "id": "42", "userName": "a@example.com", "active": true,
+		})
+	})
+	u, err := f.client(t).GetUser(context.Background(), "42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != "42" || u.UserName != "a@example.com" || u.Active == nil || !*u.Active {
+		t.Errorf("user = %+v", u)
+	}
+	r := f.requests()[0]
+	if r.Method != http.MethodGet || r.Path != "/api/v3/accounts/1/scim/v2/Users/42" {
+		t.Errorf("request %s %s", r.Method, r.Path)
+	}
+	if got := r.Header.Get("Accept"); got != "application/scim+json, application/json" {
+		t.Errorf("Accept = %q", got)
+	}
+	if got := r.Header.Get("Content-Type"); got != "" {
+		t.Errorf("GET sent Content-Type %q", got)
+	}
+}
+
+func TestCreateUserSendsSCIM(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var u User
+		if err := json.Unmarshal(body, &u); err != nil {
+			writeJSON(w, 400, NewError(400, ErrInvalidSyntax, err.Error()))
+			return
+		}
+		u.ID = "u-1"
+		// dbt's spec wraps the created user in its envelope.
+		writeJSON(w, 200, map[string]any{"data": u, "status": map[string]any{"code": 200, "is_success": true}})
+	})
+	in := User{
+		UserName: "new@example.com",
+		Name:     &Name{GivenName: "N", FamilyName: "E"},
+		Emails:   []Email{{Value: "new@example.com", Type: "work", Primary: true}},
+		Active:   Bool(true),
+		DBT:      &DBTUserExtension{LicenseType: LicenseDeveloper},
+	}
+	u, err := f.client(t).CreateUser(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != "u-1" || u.DBT == nil || u.DBT.LicenseType != LicenseDeveloper {
+		t.Errorf("created %+v", u)
+	}
+	r := f.requests()[0]
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/scim+json" {
+		t.Errorf("request %s with Content-Type %q", r.Method, r.Header.Get("Content-Type"))
+	}
+	var sent map[string]any
+	_ = json.Unmarshal(r.Body, &sent)
+	if _, ok := sent[SchemaDBTUser]; !ok {
+		t.Errorf("body lacks the dbt extension: %s", r.Body)
+	}
+	if !reflect.DeepEqual(sent["schemas"], []any{SchemaUser, SchemaDBTUser}) {
+		t.Errorf("schemas = %v", sent["schemas"])
+	}
+}
+
+func TestListUsersPaging(t *testing.T) {
+	all := mkUsers(250)
+	tests := []struct {
+		name     string
+		maxPage  int // server returns at most this many, whatever was asked
+		pageSize int
+		starts   []string
+	}{
+		{"full pages", 0, 100, []string{"1", "101", "201"}},
+		{"server returns fewer than asked", 60, 100, []string{"1", "61", "121", "181", "241"}},
+		{"exact multiple", 0, 125, []string{"1", "126"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				page, start := pageOf(r, all, tt.maxPage)
+				writeJSON(w, 200, ListResponse[User]{TotalResults: len(all), StartIndex: start, ItemsPerPage: len(page), Resources: page})
+			})
+			got, err := f.client(t, func(c *Config) { c.PageSize = tt.pageSize }).ListUsers(context.Background(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(userNames(got), userNames(all)) {
+				t.Errorf("got %d users, want %d in order", len(got), len(all))
+			}
+			var starts []string
+			for _, r := range f.requests() {
+				starts = append(starts, r.Query.Get("startIndex"))
+				if r.Query.Get("count") != strconv.Itoa(tt.pageSize) {
+					t.Errorf("count = %q", r.Query.Get("count"))
+				}
+				if r.Query.Has("filter") {
+					t.Errorf("empty filter was sent")
+				}
+			}
+			if !reflect.DeepEqual(starts, tt.starts) {
+				t.Errorf("startIndex sequence %v, want %v", starts, tt.starts)
+			}
+		})
+	}
+}
+
+func TestListShapes(t *testing.T) {
+	all := mkUsers(5)
+	shapes := map[string]func(page []User, start int) any{
+		"RFC 7644 ListResponse": func(page []User, start int) any {
+			return ListResponse[User]{TotalResults: len(all), StartIndex: start, ItemsPerPage: len(page), Resources: page}
+		},
+		"dbt envelope with array": func(page []User, start int) any {
+			return map[string]any{
+				"data":   page,
+				"extra":  map[string]any{"pagination": map[string]any{"count": len(page), "total_count": len(all)}},
+				"status": map[string]any{"code": 200, "is_success": true},
+			}
+		},
+		"dbt envelope around ListResponse": func(page []User, start int) any {
+			return map[string]any{"data": ListResponse[User]{TotalResults: len(all), StartIndex: start, ItemsPerPage: len(page), Resources: page}}
+		},
+	}
+	for name, shape := range shapes {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				page, start := pageOf(r, all, 0)
+				writeJSON(w, 200, shape(page, start))
+			})
+			got, err := f.client(t, func(c *Config) { c.PageSize = 2 }).ListUsers(context.Background(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(userNames(got), userNames(all)) {
+				t.Errorf("got %v", userNames(got))
+			}
+			if n := len(f.requests()); n != 3 {
+				t.Errorf("%d requests, want 3", n)
+			}
+		})
+	}
+}
+
+func TestListWithoutTotalReadsUntilEmptyPage(t *testing.T) {
+	all := mkUsers(3)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		page, _ := pageOf(r, all, 0)
+		writeJSON(w, 200, map[string]any{"Resources": page})
+	})
+	got, err := f.client(t, func(c *Config) { c.PageSize = 2 }).ListUsers(context.Background(), "")
+	if err != nil || len(got) != 3 {
+		t.Fatalf("got %d users, err %v", len(got), err)
+	}
+	if n := len(f.requests()); n != 3 {
+		t.Errorf("%d requests, want 3 (two pages and an empty one)", n)
+	}
+}
+
+func TestListServerIgnoringStartIndexFails(t *testing.T) {
+	all := mkUsers(10)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 200, ListResponse[User]{TotalResults: len(all), StartIndex: 1, Resources: all[:2]})
+	})
+	_, err := f.client(t, func(c *Config) { c.PageSize = 2 }).ListUsers(context.Background(), "")
+	if err == nil || !strings.Contains(err.Error(), "does not page") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestFindUserByUserName(t *testing.T) {
+	const tricky = `o"brien\admin@example.com`
+	users := []User{
+		{ID: "1", UserName: "other@example.com"},
+		{ID: "2", UserName: strings.ToUpper(tricky)},
+	}
+	var filterOnWire string
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		filterOnWire = r.URL.RawQuery
+		want := `userName eq "o\"brien\\admin@example.com"`
+		if got := r.URL.Query().Get("filter"); got != want {
+			writeJSON(w, 400, NewError(400, ErrInvalidFilter, "got filter "+got))
+			return
+		}
+		// This server ignores the filter: the client must pick the match.
+		writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
+	})
+	c := f.client(t)
+	u, err := c.FindUserByUserName(context.Background(), tricky)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u == nil || u.ID != "2" {
+		t.Fatalf("found %+v", u)
+	}
+	if strings.Contains(filterOnWire, "+") {
+		t.Errorf("spaces sent as '+': %s", filterOnWire)
+	}
+
+	users = users[:1]
+	u, err = c.FindUserByUserName(context.Background(), tricky)
+	if err != nil || u != nil {
+		t.Errorf("no match: got %+v, %v", u, err)
+	}
+}
+
+func TestPatchUserReadBack(t *testing.T) {
+	for _, status := range []int{http.StatusNoContent, http.StatusOK} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				switch r.Method {
+				case http.MethodPatch:
+					if status == http.StatusNoContent {
+						w.WriteHeader(status)
+						return
+					}
+					writeJSON(w, 200, User{ID: "7", UserName: "p@example.com", Active: Bool(false)})
+				case http.MethodGet:
+					writeJSON(w, 200, User{ID: "7", UserName: "p@example.com", Active: Bool(false)})
+				}
+			})
+			op, _ := NewPatchOperation(OpReplace, "active", false)
+			u, err := f.client(t).PatchUser(context.Background(), "7", []PatchOperation{op})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Active == nil || *u.Active {
+				t.Errorf("user = %+v", u)
+			}
+			reqs := f.requests()
+			var methods []string
+			for _, r := range reqs {
+				methods = append(methods, r.Method)
+			}
+			want := []string{"PATCH"}
+			if status == http.StatusNoContent {
+				want = append(want, "GET")
+			}
+			if !reflect.DeepEqual(methods, want) {
+				t.Errorf("methods %v, want %v", methods, want)
+			}
+			if got := string(reqs[0].Body); got != `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}` {
+				t.Errorf("PATCH body %s", got)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		kind     apierror.Kind
+		message  string
+		scimType string
+	}{
+		{"SCIM error, string status", 409, `{"schemas":["` + SchemaError + `"],"status":"409","scimType":"uniqueness","detail":"userName taken"}`,
+			apierror.KindConflict, "userName taken", "uniqueness"},
+		{"SCIM error, numeric status", 400, `{"status":400,"scimType":"invalidFilter","detail":"bad filter"}`,
+			apierror.KindBadRequest, "bad filter", "invalidFilter"},
+		{"dbt envelope", 400, `{"data":null,"status":{"code":400,"is_success":false,"user_message":"All users must have licenses on the account","developer_message":"x"}}`,
+			apierror.KindBadRequest, "All users must have licenses on the account", ""},
+		{"dbt envelope, developer message only", 403, `{"status":{"code":403,"is_success":false,"user_message":"","developer_message":"SCIM is disabled"}}`,
+			apierror.KindForbidden, "SCIM is disabled", ""},
+		{"SCIM error inside envelope", 404, `{"data":{"status":"404","detail":"User 9 not found"}}`,
+			apierror.KindNotFound, "User 9 not found", ""},
+		{"HTML", 502, `<html>Bad gateway</html>`, apierror.KindServer, "<html>Bad gateway</html>", ""},
+		{"empty", 500, ``, apierror.KindServer, "Internal Server Error", ""},
+		{"rate limited", 429, `{"detail":"slow down"}`, apierror.KindRateLimited, "slow down", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			_, err := f.client(t).GetUser(context.Background(), "9")
+			var ae *apierror.Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %#v, want *apierror.Error", err)
+			}
+			want := apierror.Error{
+				Kind: tt.kind, StatusCode: tt.status, Method: "GET", Path: "/api/v3/accounts/1/scim/v2/Users/9",
+				Message: tt.message, SCIMType: tt.scimType, API: "scim",
+			}
+			if *ae != want {
+				t.Errorf("error\n%+v\nwant\n%+v", *ae, want)
+			}
+		})
+	}
+}
+
+func TestNotFoundIsTyped(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 404, NewError(404, "", "no such resource"))
+	})
+	c := f.client(t)
+	ctx := context.Background()
+	if _, err := c.GetGroup(ctx, "g", false); !apierror.IsNotFound(err) {
+		t.Errorf("GetGroup: %v", err)
+	}
+	if err := c.DeleteUser(ctx, "u"); !apierror.IsNotFound(err) {
+		t.Errorf("DeleteUser: %v", err)
+	}
+	if err := c.DeleteGroup(ctx, "g"); !apierror.IsNotFound(err) {
+		t.Errorf("DeleteGroup: %v", err)
+	}
+}
+
+func TestTokenIsMasked(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		// A careless server echoing the credential back.
+		writeJSON(w, 401, NewError(401, "", "token "+r.Header.Get("Authorization")+" is not valid"))
+	})
+	_, err := f.client(t).GetUser(context.Background(), "1")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if strings.Contains(err.Error(), testToken) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), testToken) {
+		t.Errorf("token leaked: %v", err)
+	}
+	if !apierror.IsKind(err, apierror.KindUnauthorized) {
+		t.Errorf("kind: %v", err)
+	}
+}
+
+func TestGroupMembersQuery(t *testing.T) {
+	g := Group{ID: "g1", DisplayName: "Eng", Members: []Member{{Value: "u1"}}}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if resource(r) == "/Groups" {
+			writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{g}})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"data": g})
+	})
+	c := f.client(t)
+	ctx := context.Background()
+	got, err := c.GetGroup(ctx, "g1", true)
+	if err != nil || !reflect.DeepEqual(got.MemberIDs(), []string{"u1"}) {
+		t.Fatalf("with members: %+v, %v", got, err)
+	}
+	got, err = c.GetGroup(ctx, "g1", false)
+	if err != nil || got.Members != nil || got.DisplayName != "Eng" {
+		t.Fatalf("without members: %+v, %v", got, err)
+	}
+	found, err := c.FindGroupByDisplayName(ctx, "Eng", false)
+	if err != nil || found == nil || found.ID != "g1" {
+		t.Fatalf("find: %+v, %v", found, err)
+	}
+	reqs := f.requests()
+	if reqs[0].Query.Has("excludedAttributes") {
+		t.Errorf("withMembers=true sent %s", reqs[0].RawQuery)
+	}
+	for _, r := range reqs[1:] {
+		if r.Query.Get("excludedAttributes") != "members" {
+			t.Errorf("withMembers=false sent %s", r.RawQuery)
+		}
+	}
+	if got := reqs[2].Query.Get("filter"); got != `displayName eq "Eng"` {
+		t.Errorf("filter %q", got)
+	}
+}
+
+func TestFindGroupByDisplayNamePrefersExact(t *testing.T) {
+	groups := []Group{{ID: "1", DisplayName: "eng"}, {ID: "2", DisplayName: "Eng"}, {ID: "3", DisplayName: "Engineering"}}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
+	})
+	c := f.client(t)
+	for name, want := range map[string]string{"Eng": "2", "eng": "1", "ENGINEERING": "3", "Ops": ""} {
+		g, err := c.FindGroupByDisplayName(context.Background(), name, false)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if (g == nil && want != "") || (g != nil && g.ID != want) {
+			t.Errorf("%s: got %+v, want id %q", name, g, want)
+		}
+	}
+	if _, err := c.FindGroupByDisplayName(context.Background(), "ENG", false); err == nil {
+		t.Error("two case-insensitive matches were not an error")
+	}
+}
+
+// patchServer accepts group PATCHes and records their operations.
+func patchServer(t *testing.T) *fakeSCIM {
+	return newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.Method != http.MethodPatch {
+			writeJSON(w, 405, NewError(405, "", "only PATCH here"))
+			return
+		}
+		var p PatchRequest
+		if err := json.Unmarshal(body, &p); err != nil {
+			writeJSON(w, 400, NewError(400, ErrInvalidSyntax, err.Error()))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func patchedOps(t *testing.T, f *fakeSCIM) [][]PatchOperation {
+	var out [][]PatchOperation
+	for _, r := range f.requests() {
+		var p PatchRequest
+		if err := json.Unmarshal(r.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if r.Path != "/api/v3/accounts/1/scim/v2/Groups/g%201" && r.Path != "/api/v3/accounts/1/scim/v2/Groups/g 1" {
+			t.Errorf("path %s", r.Path)
+		}
+		out = append(out, p.Operations)
+	}
+	return out
+}
+
+func TestUpdateGroupMembersBatches(t *testing.T) {
+	f := patchServer(t)
+	if err := f.client(t).UpdateGroupMembers(context.Background(), "g 1", nil, ids("u", 250)); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, ops := range patchedOps(t, f) {
+		sizes = append(sizes, len(ops))
+	}
+	if !reflect.DeepEqual(sizes, []int{100, 100, 50}) {
+		t.Errorf("requests carried %v operations, want [100 100 50]", sizes)
+	}
+}
+
+func TestUpdateGroupMembersOneChange(t *testing.T) {
+	f := patchServer(t)
+	current := ids("u", 50000)
+	add, remove := DiffMembers(current, append([]string{"new"}, current...))
+	if err := f.client(t).UpdateGroupMembers(context.Background(), "g 1", add, remove); err != nil {
+		t.Fatal(err)
+	}
+	reqs := patchedOps(t, f)
+	if len(reqs) != 1 || len(reqs[0]) != 1 {
+		t.Fatalf("got %d requests: %+v", len(reqs), reqs)
+	}
+	op := reqs[0][0]
+	if op.Op != OpAdd || op.Path != "members" || string(op.Value) != `[{"value":"new"}]` {
+		t.Errorf("op %+v value %s", op, op.Value)
+	}
+}
+
+func TestUpdateGroupMembersHonoursMaxPatchOps(t *testing.T) {
+	f := patchServer(t)
+	c := f.client(t, func(c *Config) { c.MaxPatchOps = 10 })
+	if err := c.UpdateGroupMembers(context.Background(), "g 1", ids("a", 15), ids("r", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+	if err := c.UpdateGroupMembers(context.Background(), "g 1", nil, nil); err != nil || len(f.requests()) != 2 {
+		t.Errorf("no change sent a request (err %v)", err)
+	}
+}
+
+func TestUpdateGroupMembersReportsProgress(t *testing.T) {
+	n := 0
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		n++
+		if n == 2 {
+			writeJSON(w, 400, NewError(400, ErrInvalidValue, "All users must have licenses on the account"))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	err := f.client(t).UpdateGroupMembers(context.Background(), "g", ids("a", 250), nil)
+	if !apierror.IsKind(err, apierror.KindBadRequest) || !strings.Contains(err.Error(), "request 2 of 3") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(f.requests()) != 2 {
+		t.Errorf("kept going after a failure")
+	}
+}
+
+func TestRenameGroup(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 200, Group{ID: "g", DisplayName: "New"})
+	})
+	if err := f.client(t).RenameGroup(context.Background(), "g", `New "name"`); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"New \"name\""}]}`
+	if got := string(f.requests()[0].Body); got != want {
+		t.Errorf("body %s", got)
+	}
+}
+
+// dropAfter makes a handler that does its work and then cuts the connection
+// before answering, so the client cannot tell whether the POST took effect.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Fatal("cannot hijack")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close()
+}
+
+func TestCreateUserAmbiguous(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	in := User{UserName: "amb@example.com", ExternalID: "okta-9", Active: Bool(true)}
+	tests := []struct {
+		name     string
+		existing *User // on the server before the POST
+		commit   bool  // whether the lost POST created the user
+		wantID   string
+		wantErr  func(error) bool
+	}{
+		{
+			name: "created by the lost request", commit: true, wantID: "new",
+		},
+		{
+			name: "not created", commit: false,
+			wantErr: func(err error) bool {
+				var amb *apierror.AmbiguousError
+				return errors.As(err, &amb) && strings.Contains(err.Error(), "safe to retry")
+			},
+		},
+		{
+			name:     "someone else's user with another externalId",
+			existing: &User{ID: "old", UserName: "AMB@example.com", ExternalID: "other"},
+			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
+		{
+			name:     "same externalId but created long before",
+			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}},
+			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var users []User
+			if tt.existing != nil {
+				users = append(users, *tt.existing)
+			}
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch r.Method {
+				case http.MethodPost:
+					if tt.commit {
+						var u User
+						_ = json.Unmarshal(body, &u)
+						u.ID = "new"
+						u.Meta = &Meta{Created: now.Add(time.Second).Format(time.RFC3339)}
+						users = append(users, u)
+					}
+					dropConnection(t, w)
+				case http.MethodGet:
+					writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
+				}
+			})
+			c := f.client(t)
+			c.now = func() time.Time { return now }
+			u, err := c.CreateUser(context.Background(), in)
+			posts := 0
+			for _, r := range f.requests() {
+				if r.Method == http.MethodPost {
+					posts++
+				}
+			}
+			if posts != 1 {
+				t.Errorf("%d POSTs sent, want 1", posts)
+			}
+			if tt.wantErr != nil {
+				if !tt.wantErr(err) {
+					t.Errorf("err = %v (user %+v)", err, u)
+				}
+				return
+			}
+			if err != nil || u == nil || u.ID != tt.wantID {
+				t.Errorf("got %+v, %v", u, err)
+			}
+		})
+	}
+}
+
+func TestCreateGroupAmbiguous(t *testing.T) {
+	var groups []Group
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		switch r.Method {
+		case http.MethodPost:
+			var g Group
+			_ = json.Unmarshal(body, &g)
+			g.ID = "g-new"
+			groups = append(groups, g)
+			dropConnection(t, w)
+		case http.MethodGet:
+			if r.URL.Query().Get("filter") != `displayName eq "Data Eng"` {
+				writeJSON(w, 400, NewError(400, ErrInvalidFilter, "unexpected filter"))
+				return
+			}
+			writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
+		}
+	})
+	g, err := f.client(t).CreateGroup(context.Background(), Group{DisplayName: "Data Eng", ExternalID: "x"})
+	if err != nil || g == nil || g.ID != "g-new" {
+		t.Fatalf("got %+v, %v", g, err)
+	}
+}
+
+func TestCreateGroupConflict(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		writeJSON(w, 409, NewError(409, ErrUniqueness, "Group with name Eng already exists"))
+	})
+	_, err := f.client(t).CreateGroup(context.Background(), Group{DisplayName: "Eng"})
+	var ae *apierror.Error
+	if !errors.As(err, &ae) || ae.Kind != apierror.KindConflict || ae.SCIMType != ErrUniqueness || ae.Method != "POST" {
+		t.Fatalf("err = %#v", err)
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("%d requests after a conflict, want 1", n)
+	}
+}
+
+func TestListGroupsEnvelopeDecode(t *testing.T) {
+	body := `{"data":[{"id":12,"displayName":"A","members":[{"value":1,"display":"a"}],"meta":{"resourceType":"Group","location":"/x"}}],` +
+		`"extra":{"filters":{},"order_by":"id","pagination":{"count":1,"total_count":1}},"status":{"code":200,"is_success":true}}`
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	})
+	gs, err := f.client(t).ListGroups(context.Background(), "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 1 || gs[0].ID != "12" || !reflect.DeepEqual(gs[0].MemberIDs(), []string{"1"}) {
+		t.Errorf("groups %+v", gs)
+	}
+}
+
+func BenchmarkListGroupPage50kMembers(b *testing.B) {
+	g := Group{ID: "g1", DisplayName: "big"}
+	for _, id := range ids("", 50000) {
+		g.Members = append(g.Members, Member{Value: id, Display: id + "@example.com"})
+	}
+	data, _ := json.Marshal(ListResponse[Group]{TotalResults: 1, Resources: []Group{g}})
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := decodeList[Group](data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A server that rejects removing a non-member with noTarget: the client
+// re-reads the group once and sends only what is still needed.
+func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
+	var mu sync.Mutex
+	members := map[string]bool{"keep": true, "gone1": true, "already-added": true}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodGet {
+			g := Group{ID: "g", DisplayName: "G"}
+			for m := range members {
+				g.Members = append(g.Members, Member{Value: m})
+			}
+			writeJSON(w, 200, g)
+			return
+		}
+		var p PatchRequest
+		_ = json.Unmarshal(body, &p)
+		// Check every op first: a failed PATCH changes nothing (RFC 7644 §3.5.2).
+		for _, op := range p.Operations {
+			if op.Op == OpRemove {
+				id := strings.TrimSuffix(strings.TrimPrefix(op.Path, `members[value eq "`), `"]`)
+				if !members[id] {
+					writeJSON(w, 400, NewError(400, ErrNoTarget, "no member "+id))
+					return
+				}
+			}
+		}
+		for _, op := range p.Operations {
+			switch op.Op {
+			case OpRemove:
+				delete(members, strings.TrimSuffix(strings.TrimPrefix(op.Path, `members[value eq "`), `"]`))
+			case OpAdd:
+				var vs []Member
+				_ = json.Unmarshal(op.Value, &vs)
+				for _, v := range vs {
+					members[v.Value] = true
+				}
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	err := f.client(t).UpdateGroupMembers(context.Background(), "g",
+		[]string{"already-added", "new"}, []string{"gone1", "gone2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"keep": true, "already-added": true, "new": true}
+	if !reflect.DeepEqual(members, want) {
+		t.Errorf("members %v, want %v", members, want)
+	}
+	var methods []string
+	for _, r := range f.requests() {
+		methods = append(methods, r.Method)
+	}
+	if !reflect.DeepEqual(methods, []string{"PATCH", "GET", "PATCH"}) {
+		t.Errorf("requests %v", methods)
+	}
+	if got := string(f.requests()[2].Body); !strings.Contains(got, `members[value eq \"gone1\"]`) || strings.Contains(got, "gone2") || strings.Contains(got, "already-added") {
+		t.Errorf("second PATCH %s", got)
+	}
+
+	// A second noTarget is reported, not chased.
+	f2 := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.Method == http.MethodGet {
+			writeJSON(w, 200, Group{ID: "g", DisplayName: "G", Members: []Member{{Value: "x"}}})
+			return
+		}
+		writeJSON(w, 400, NewError(400, ErrNoTarget, "nope"))
+	})
+	err = f2.client(t).UpdateGroupMembers(context.Background(), "g", nil, []string{"x"})
+	if !apierror.IsKind(err, apierror.KindBadRequest) || len(f2.requests()) != 3 {
+		t.Errorf("err %v after %d requests", err, len(f2.requests()))
+	}
+}
+
+func TestReplaceUser(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var u User
+		_ = json.Unmarshal(body, &u)
+		writeJSON(w, 200, u)
+	})
+	c := f.client(t)
+	if _, err := c.ReplaceUser(context.Background(), User{UserName: "x@example.com"}); err == nil {
+		t.Error("replace without id accepted")
+	}
+	u, err := c.ReplaceUser(context.Background(), User{ID: "u/1", UserName: "x@example.com", Active: Bool(false)})
+	if err != nil || u.Active == nil || *u.Active {
+		t.Fatalf("got %+v, %v", u, err)
+	}
+	reqs := f.requests()
+	if len(reqs) != 1 || reqs[0].Method != http.MethodPut || !strings.HasSuffix(reqs[0].Path, "/Users/u/1") {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
+// A server that answers a create with an empty 201: the client reads the
+// user back by userName instead of failing to decode nothing.
+func TestCreateUserEmptyBody(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+			return
+		}
+		writeJSON(w, 200, ListResponse[User]{TotalResults: 1, Resources: []User{{ID: "9", UserName: "e@example.com"}}})
+	})
+	u, err := f.client(t).CreateUser(context.Background(), User{UserName: "e@example.com"})
+	if err != nil || u.ID != "9" {
+		t.Fatalf("got %+v, %v", u, err)
+	}
+}
