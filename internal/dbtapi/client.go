@@ -240,6 +240,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*envelope, error) {
 	}
 	var env envelope
 	if err := json.Unmarshal(resp.Body, &env); err != nil {
+		if out == nil {
+			// Nothing to read (a DELETE): the 2xx status is the answer.
+			return &envelope{}, nil
+		}
 		return nil, c.decodeError(cl, resp, fmt.Errorf("the body is not a dbt API envelope: %w", err))
 	}
 	if env.Status != nil && env.Status.IsSuccess != nil && !*env.Status.IsSuccess {

@@ -143,8 +143,6 @@ func TestTypedErrors(t *testing.T) {
 func TestErrorMessageFallbacks(t *testing.T) {
 	f := newFake(t)
 	f.fault = func(w http.ResponseWriter, r *http.Request, n int) bool {
-		switch r.URL.Query().Get("case") {
-		}
 		if strings.HasSuffix(r.URL.Path, "/1/") {
 			errorJSON(w, 403, "", "developer detail")
 		} else {

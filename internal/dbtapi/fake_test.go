@@ -3,7 +3,6 @@ package dbtapi
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -253,5 +252,3 @@ func dropConnection(t *testing.T, w http.ResponseWriter) {
 	}
 	_ = conn.Close()
 }
-
-func drain(r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }

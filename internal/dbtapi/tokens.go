@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 )
 
@@ -167,6 +169,9 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 		if !lostResponse(err) {
 			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: %w", name, err)
 		}
+		tflog.Warn(ctx, "SCIM token creation lost its response; checking for a token it may have created", map[string]any{
+			"name": name, "attempt": attempt, "error": c.Mask(err.Error()),
+		})
 
 		orphans, rerr := c.reconcile(ctx, name, known, start)
 		deleted = append(deleted, orphans...)
@@ -250,6 +255,9 @@ func (c *Client) reconcile(ctx context.Context, name string, known map[int64]boo
 		if !t.CreatedAt.IsZero() && t.CreatedAt.Before(start.Add(-createdSkew)) {
 			continue
 		}
+		tflog.Warn(ctx, "Deleting the SCIM token a lost creation request left behind, as its value is unknowable", map[string]any{
+			"name": name, "token_id": t.ID,
+		})
 		if err := c.DeleteSCIMToken(lctx, t.ID); err != nil && !apierror.IsNotFound(err) {
 			return deleted, fmt.Errorf("deleting token %d that the lost request created: %w; delete it in dbt", t.ID, err)
 		}

@@ -420,12 +420,11 @@ func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, re
 // jitteredBackoff doubles from lo up to hi, then picks uniformly in the upper
 // half so that concurrent clients do not retry in lockstep.
 func jitteredBackoff(lo, hi time.Duration, retry int) time.Duration {
-	d := hi
-	if retry < 32 {
-		if e := lo << uint(retry); e > 0 && e < hi {
-			d = e
-		}
+	d := lo
+	for i := 0; i < retry && d < hi; i++ {
+		d *= 2
 	}
+	d = min(d, hi)
 	half := d / 2
 	if half <= 0 {
 		return d

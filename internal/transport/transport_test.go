@@ -511,3 +511,124 @@ func TestErrorsDoNotContainSecrets(t *testing.T) {
 		t.Fatalf("error leaks secret or is nil: %v", err)
 	}
 }
+
+func TestRetryPolicyByMethod(t *testing.T) {
+	for method, retried := range map[string]bool{
+		"GET": true, "HEAD": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true, "POST": false,
+	} {
+		srv, n := statusServer(t, []int{500}, nil)
+		c, _ := newTestClient(t, Config{MaxRetries: 2})
+		resp, err := c.Do(context.Background(), Request{Method: method, URL: srv.URL})
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		wantAttempts, wantStatus := int32(1), 500
+		if retried {
+			wantAttempts, wantStatus = 2, 200
+		}
+		if n.Load() != wantAttempts || resp.StatusCode != wantStatus {
+			t.Errorf("%s on 500: %d attempts, final %d; want %d, %d", method, n.Load(), resp.StatusCode, wantAttempts, wantStatus)
+		}
+	}
+}
+
+// truncatingServer promises a longer body than it sends, then closes, the
+// first cuts times: the status arrived but the response did not.
+func truncatingServer(t *testing.T, cuts int32) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		if n.Add(1) <= cuts {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"data\":")
+			_ = buf.Flush()
+			_ = conn.Close()
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func TestTruncatedBody(t *testing.T) {
+	srv, n := truncatingServer(t, 1)
+	c, _ := newTestClient(t, Config{MaxRetries: 2})
+	resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL})
+	if err != nil || string(resp.Body) != "ok" || n.Load() != 2 {
+		t.Fatalf("GET with a cut-off body should be retried: resp %v err %v attempts %d", resp, err, n.Load())
+	}
+
+	srv, n = truncatingServer(t, 1)
+	_, err = c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte(`{}`)})
+	if !apierror.IsAmbiguous(err) || n.Load() != 1 {
+		t.Fatalf("POST with a cut-off body: want ambiguous after 1 attempt, got %v after %d", err, n.Load())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true},
+		{" 12 ", 12 * time.Second, true},
+		{"-1", 0, false},
+		{"soon", 0, false},
+		{"", 0, false},
+		{"1.5", 0, false},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+		{now.Add(time.Minute).Format(http.TimeFormat), time.Minute, true},
+		{"Sunday, 01-Mar-26 12:00:30 GMT", 30 * time.Second, true}, // RFC 850
+		{"Sun Mar  1 12:00:45 2026", 45 * time.Second, true},       // asctime
+		{"99999999999999", 24 * time.Hour, true},
+	}
+	for _, tc := range cases {
+		got, ok := parseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestRetryAfterIgnoredOnOtherStatuses(t *testing.T) {
+	srv, _ := statusServer(t, []int{500}, http.Header{"Retry-After": {"60"}})
+	c, w := newTestClient(t, Config{MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 3 * time.Millisecond})
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.all(); len(got) != 1 || got[0] > 3*time.Millisecond {
+		t.Fatalf("waits %v: Retry-After is for 429/503 only", got)
+	}
+}
+
+func TestRedactJSON(t *testing.T) {
+	in := `{"data":{"id":1,"token_string":"v1","name":"okta","list":[{"password":"p"},{"Authorization":"Token x"}],"refresh_token":""}}`
+	out := string(redactJSON([]byte(in)))
+	for _, leaked := range []string{`"v1"`, `"p"`, `Token x`} {
+		if strings.Contains(out, leaked) {
+			t.Fatalf("%s leaked in %s", leaked, out)
+		}
+	}
+	if !strings.Contains(out, `"name":"okta"`) || !strings.Contains(out, `"id":1`) {
+		t.Fatalf("harmless fields must stay: %s", out)
+	}
+	if got := string(redactJSON([]byte("plain text"))); got != "plain text" {
+		t.Fatalf("non-JSON body changed: %q", got)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c := New(Config{MaxRetries: -3, RetryWaitMin: time.Minute, RetryWaitMax: time.Second})
+	if c.cfg.MaxRetries != 0 || c.cfg.RequestTimeout != defaultRequestTimeout || c.cfg.RetryWaitMax != time.Minute ||
+		c.cfg.MaxRetryAfter != defaultMaxRetryAfter || c.cfg.UserAgent == "" || c.cfg.Subsystem == "" || c.http.Timeout != defaultRequestTimeout {
+		t.Fatalf("%+v", c.cfg)
+	}
+}
