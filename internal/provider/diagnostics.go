@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+)
+
+// providerDataFrom turns the value Configure handed out into providerData, or
+// explains why there is none. A nil value means Terraform has not configured
+// the provider yet (plan-time validation), which is not an error by itself.
+func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	d, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
+		return nil
+	}
+	return d
+}
+
+// requireAdmin reports whether the admin client is ready, and says what to do when it is not.
+func requireAdmin(d *providerData, diags *diag.Diagnostics) bool {
+	if d != nil && d.admin == nil {
+		diags.AddError("Missing dbt API token",
+			"This resource uses dbt's admin API, which needs the provider's token attribute or the "+envToken+
+				" environment variable (an account-admin API token), and account_id.")
+		return false
+	}
+	if d == nil {
+		diags.AddError("Provider not configured",
+			"The dbt provider has no usable configuration yet. This happens when the provider block depends on "+
+				"values known only after apply; apply those resources first (for example with -target), or "+
+				"configure host_url, account_id and token with known values.")
+		return false
+	}
+	return true
+}
+
+// requireSCIM reports whether the SCIM client is ready, and says what to do when it is not.
+func requireSCIM(d *providerData, diags *diag.Diagnostics) bool {
+	if d == nil {
+		return requireAdmin(d, diags)
+	}
+	if d.scim == nil {
+		diags.AddError("Missing SCIM token",
+			"The directory resources talk SCIM 2.0 and need a SCIM token: set the provider's scim_token attribute "+
+				"or the "+envSCIMToken+" environment variable, for example to a dbt_scim_token's token.")
+		return false
+	}
+	return true
+}
+
+// addAPIError turns a client error into a diagnostic that says what failed,
+// why, and what the user can do. Errors are matched by type, never by text.
+func addAPIError(diags *diag.Diagnostics, action string, err error) {
+	summary := "Cannot " + action
+	var apiErr *apierror.Error
+	var ambiguous *apierror.AmbiguousError
+	switch {
+	case errors.Is(err, context.Canceled):
+		diags.AddError(summary, "The operation was cancelled before dbt answered.")
+	case errors.Is(err, context.DeadlineExceeded):
+		diags.AddError(summary, "The operation timed out before dbt answered. Raise the provider's "+
+			"request_timeout or try again.\n\n"+err.Error())
+	case errors.As(err, &ambiguous):
+		diags.AddError(summary, "The connection to dbt failed after the request was sent, so it is not known "+
+			"whether dbt carried it out. Run terraform apply again: the provider reconciles with what dbt has.\n\n"+
+			err.Error())
+	case errors.As(err, &apiErr):
+		diags.AddError(summary, apiErr.Error()+"\n\n"+hintFor(apiErr))
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
+
+// hintFor says what a user can do about an API error.
+func hintFor(e *apierror.Error) string {
+	switch e.Kind {
+	case apierror.KindUnauthorized:
+		if e.API == "scim" {
+			return "dbt did not accept the SCIM token. Check the provider's scim_token attribute or the " +
+				envSCIMToken + " environment variable: the token may have been deleted or rotated."
+		}
+		return "dbt did not accept the API token. Check the provider's token attribute or the " + envToken +
+			" environment variable, and that the token belongs to this account."
+	case apierror.KindForbidden:
+		return "SCIM needs a dbt Enterprise plan, and the API token needs account-admin rights on this account. " +
+			"If SCIM is disabled on the account, enable it first with dbt_scim_settings."
+	case apierror.KindNotFound:
+		return "dbt has no such object. Check the account_id and the IDs in your configuration."
+	case apierror.KindConflict:
+		return "An object with the same unique name already exists in dbt."
+	case apierror.KindRateLimited:
+		return "dbt kept rate limiting the provider after every retry. Raise the provider's max_retries or run " +
+			"terraform with a lower -parallelism."
+	case apierror.KindServer:
+		return "dbt had a server error that did not clear after retrying. Try again later."
+	case apierror.KindBadRequest:
+		return "dbt rejected the request as invalid; its message above says which value."
+	default:
+		return "This response was not expected; please report it with the TF_LOG=DEBUG output."
+	}
+}

@@ -1,0 +1,317 @@
+// Package provider is the Terraform layer: schemas, plans and state. It never
+// builds URLs or JSON itself; the API clients in dbtapi and scim do that.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/clock"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/dbtapi"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
+)
+
+// Environment variables, named as dbt's own provider names them so users can
+// reuse the environment they already have.
+const (
+	envHostURL     = "DBT_CLOUD_HOST_URL"
+	envAccountID   = "DBT_CLOUD_ACCOUNT_ID"
+	envToken       = "DBT_CLOUD_TOKEN"
+	envSCIMToken   = "DBT_SCIM_TOKEN"
+	envSCIMBaseURL = "DBT_SCIM_BASE_URL"
+
+	defaultHostURL        = "https://cloud.getdbt.com/api"
+	defaultMaxRetries     = 3
+	defaultRequestTimeout = 60 * time.Second
+)
+
+var _ provider.Provider = (*dbtProvider)(nil)
+
+// dbtProvider is the provider. Its clock is injectable so that token rotation
+// can be tested without waiting for it.
+type dbtProvider struct {
+	version string
+	clock   clock.Clock
+
+	// retryWait shortens the retry backoff in tests; zero means the client defaults.
+	retryWaitMin, retryWaitMax time.Duration
+}
+
+// Option changes how New builds the provider; tests use it.
+type Option func(*dbtProvider)
+
+// WithClock makes the provider read time from c (tests pass a fake clock).
+func WithClock(c clock.Clock) Option { return func(p *dbtProvider) { p.clock = c } }
+
+// WithRetryWait bounds the retry backoff, so fault tests run in seconds.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(p *dbtProvider) { p.retryWaitMin, p.retryWaitMax = minWait, maxWait }
+}
+
+// New returns a constructor for the provider at the given version.
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		p := &dbtProvider{version: version, clock: clock.Real{}}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
+	}
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	HostURL        types.String `tfsdk:"host_url"`
+	AccountID      types.Int64  `tfsdk:"account_id"`
+	Token          types.String `tfsdk:"token"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	SCIMToken      types.String `tfsdk:"scim_token"`
+	SCIMBaseURL    types.String `tfsdk:"scim_base_url"`
+	SCIMPatchBatch types.Int64  `tfsdk:"scim_patch_batch_size"`
+}
+
+func (p *dbtProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "dbt"
+	resp.Version = p.version
+}
+
+func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manage the SCIM side of the dbt platform: enable SCIM on an account, mint and rotate " +
+			"the SCIM token your identity provider uses, and see changes made by hand in dbt as drift.",
+		Attributes: map[string]schema.Attribute{
+			"host_url": schema.StringAttribute{
+				MarkdownDescription: "The dbt API URL, including `/api`. Defaults to the `" + envHostURL +
+					"` environment variable, then to `" + defaultHostURL + "`. Use your account's access URL " +
+					"for cells and single-tenant deployments, for example `https://ab123.us1.dbt.com/api`.",
+				Optional: true,
+			},
+			"account_id": schema.Int64Attribute{
+				MarkdownDescription: "The dbt account ID. Defaults to the `" + envAccountID + "` environment variable.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "A dbt API token (service token or personal access token) with account-admin " +
+					"rights. Defaults to the `" + envToken + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a "+
+					"server error (5xx) or a network failure, with exponential backoff that honours `Retry-After`. "+
+					"A create that may have reached dbt is never blindly re-sent. Defaults to `%d`.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP attempt may take, as a Go duration such as `30s` or `2m`. " +
+					"Defaults to `60s`.",
+				Optional: true,
+			},
+			"scim_token": schema.StringAttribute{
+				MarkdownDescription: "A SCIM token, used by the directory resources (`dbt_scim_user`, `dbt_scim_group`, " +
+					"`dbt_scim_group_member`) and their data sources. Defaults to the `" + envSCIMToken + "` " +
+					"environment variable. Not needed for `dbt_scim_settings` and `dbt_scim_token`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"scim_base_url": schema.StringAttribute{
+				MarkdownDescription: "The SCIM 2.0 base URL the directory resources talk to. Defaults to the `" +
+					envSCIMBaseURL + "` environment variable, then to `<host_url>/v3/accounts/<account_id>/scim/v2`. " +
+					"The directory resources use only RFC 7643/7644 behaviour, so any SCIM 2.0 service provider works.",
+				Optional: true,
+			},
+			"scim_patch_batch_size": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most member changes sent in one SCIM PATCH request when a "+
+					"group's members change. Defaults to `%d`.", scim.DefaultMaxPatchOps),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+			},
+		},
+	}
+}
+
+// providerData is what resources and data sources receive from Configure.
+type providerData struct {
+	admin     *dbtapi.Client // nil when no admin token is configured
+	scim      *scim.Client   // nil when no SCIM token is configured
+	accountID int64
+	clock     clock.Clock
+}
+
+func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// A provider block that depends on values known only after apply is
+	// configured on a later call; resources then say so instead of crashing.
+	if cfg.HostURL.IsUnknown() || cfg.AccountID.IsUnknown() || cfg.Token.IsUnknown() ||
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.SCIMToken.IsUnknown() ||
+		cfg.SCIMBaseURL.IsUnknown() || cfg.SCIMPatchBatch.IsUnknown() {
+		tflog.Debug(ctx, "provider configuration has unknown values; deferring client setup")
+		return
+	}
+
+	hostURL := stringOrEnv(cfg.HostURL, envHostURL, defaultHostURL)
+	if u, err := url.Parse(hostURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("host_url"), "Invalid dbt host URL",
+			fmt.Sprintf("%q is not an absolute http(s) URL. Set the provider's host_url attribute or the %s "+
+				"environment variable to your dbt API URL, for example %s.", hostURL, envHostURL, defaultHostURL))
+	}
+
+	scimToken := stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
+	scimBaseURL := stringOrEnv(cfg.SCIMBaseURL, envSCIMBaseURL, "")
+	token := stringOrEnv(cfg.Token, envToken, "")
+	// The admin API needs account_id and token; a configuration with only a
+	// SCIM token and a SCIM base URL (directory resources only) needs neither.
+	needAccount := token != "" || scimToken == "" || scimBaseURL == ""
+
+	var accountID int64
+	switch {
+	case !cfg.AccountID.IsNull():
+		accountID = cfg.AccountID.ValueInt64()
+	case os.Getenv(envAccountID) != "":
+		id, err := strconv.ParseInt(strings.TrimSpace(os.Getenv(envAccountID)), 10, 64)
+		if err != nil || id < 1 {
+			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Invalid dbt account ID",
+				fmt.Sprintf("The %s environment variable must be a positive whole number, the ID in your dbt "+
+					"account's URL.", envAccountID))
+		}
+		accountID = id
+	case needAccount:
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing dbt account ID",
+			fmt.Sprintf("Set the provider's account_id attribute or the %s environment variable to the ID "+
+				"in your dbt account's URL.", envAccountID))
+	}
+
+	if token == "" && scimToken == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing dbt API token",
+			fmt.Sprintf("Set the provider's token attribute or the %s environment variable to a dbt API token "+
+				"with account-admin rights.", envToken))
+	}
+
+	maxRetries := int64(defaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = cfg.MaxRetries.ValueInt64()
+	}
+
+	timeout := defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+				fmt.Sprintf("%q is not a positive duration. Use a Go duration such as \"30s\" or \"2m\".",
+					cfg.RequestTimeout.ValueString()))
+		}
+		timeout = d
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	for _, secret := range []string{token, scimToken} {
+		if secret != "" { // an empty mask would match everywhere
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
+	userAgent := "terraform-provider-dbt/" + p.version
+	data := &providerData{accountID: accountID, clock: p.clock}
+	if token != "" {
+		admin, err := dbtapi.New(dbtapi.Config{
+			HostURL:        hostURL,
+			AccountID:      accountID,
+			Token:          token,
+			MaxRetries:     int(maxRetries),
+			RequestTimeout: timeout,
+			RetryWaitMin:   p.retryWaitMin,
+			RetryWaitMax:   p.retryWaitMax,
+			UserAgent:      userAgent,
+		})
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot configure the dbt API client", err.Error())
+			return
+		}
+		data.admin = admin
+	}
+	if scimToken != "" {
+		if scimBaseURL == "" {
+			scimBaseURL = fmt.Sprintf("%s/v3/accounts/%d/scim/v2", strings.TrimSuffix(hostURL, "/"), accountID)
+		}
+		if u, err := url.Parse(scimBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("scim_base_url"), "Invalid SCIM base URL",
+				fmt.Sprintf("%q is not an absolute http(s) URL. Set the provider's scim_base_url attribute or the %s "+
+					"environment variable, or leave both unset to use dbt's.", scimBaseURL, envSCIMBaseURL))
+			return
+		}
+		batch := 0
+		if !cfg.SCIMPatchBatch.IsNull() {
+			batch = int(cfg.SCIMPatchBatch.ValueInt64())
+		}
+		sc, err := scim.NewClient(scim.Config{
+			BaseURL:        scimBaseURL,
+			Token:          scimToken,
+			MaxRetries:     int(maxRetries),
+			RequestTimeout: timeout,
+			RetryWaitMin:   p.retryWaitMin,
+			RetryWaitMax:   p.retryWaitMax,
+			UserAgent:      userAgent,
+			MaxPatchOps:    batch,
+		})
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot configure the SCIM client", err.Error())
+			return
+		}
+		data.scim = sc
+	}
+	tflog.Debug(ctx, "configured dbt clients", map[string]any{
+		"host_url": hostURL, "account_id": accountID, "admin": data.admin != nil, "scim": data.scim != nil,
+	})
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *dbtProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewSCIMSettingsResource,
+		NewSCIMTokenResource,
+	}
+}
+
+func (p *dbtProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewSCIMSettingsDataSource,
+		NewSCIMTokensDataSource,
+	}
+}
+
+// stringOrEnv picks the configured value, then the environment, then def.
+func stringOrEnv(v types.String, env, def string) string {
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	if e := os.Getenv(env); e != "" {
+		return e
+	}
+	return def
+}

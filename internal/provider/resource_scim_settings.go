@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/dbtapi"
+)
+
+var (
+	_ resource.Resource                = (*scimSettingsResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scimSettingsResource)(nil)
+	_ resource.ResourceWithImportState = (*scimSettingsResource)(nil)
+)
+
+// scimSettingsResource manages the account's one SCIM configuration.
+type scimSettingsResource struct {
+	data *providerData
+}
+
+// NewSCIMSettingsResource returns the dbt_scim_settings resource.
+func NewSCIMSettingsResource() resource.Resource { return &scimSettingsResource{} }
+
+func (r *scimSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_settings"
+}
+
+func (r *scimSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The SCIM configuration of the dbt account: whether SCIM is on, whether admins may " +
+			"still change users and groups by hand, and whether SCIM controls license types. There is one per " +
+			"account; declare it once.\n\n" +
+			"Creating this resource writes the configuration; it does not fail when SCIM was already set up. " +
+			"Changes made in dbt's UI show as drift in `terraform plan`.\n\n" +
+			"**Destroy** turns SCIM off: it sets `enabled`, `manual_updates_allowed` and " +
+			"`scim_controlled_license_type` all to `false`, dbt's values for an account that never used SCIM. " +
+			"SCIM tokens, users and groups are left as they are.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The dbt account ID this configuration belongs to.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether SCIM is enabled on the account. With SCIM on, users are not added to " +
+					"default groups and SSO group mappings give way to SCIM groups. Defaults to `true`. Changing " +
+					"it updates the account in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"manual_updates_allowed": schema.BoolAttribute{
+				MarkdownDescription: "Whether account admins may still invite users and edit group memberships by " +
+					"hand while SCIM is on. Defaults to `false`. Changing it updates the account in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"scim_controlled_license_type": schema.BoolAttribute{
+				MarkdownDescription: "Whether users' license types are set by the identity provider through SCIM " +
+					"(the `licenseType` attribute) rather than in dbt. Defaults to `false`. Changing it updates " +
+					"the account in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"scim_base_url": schema.StringAttribute{
+				MarkdownDescription: "The SCIM 2.0 base URL to give your identity provider (Okta's SCIM connector " +
+					"base URL, Entra ID's tenant URL): `<host_url>/v3/accounts/<account_id>/scim/v2`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *scimSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *scimSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimSettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {
+		return
+	}
+	got, err := r.data.admin.SetSCIMConfig(ctx, plan.toAPI())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "write the SCIM settings", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMSettingsModel(r.data, got))...)
+}
+
+func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireAdmin(r.data, &resp.Diagnostics) {
+		return
+	}
+	got, err := r.data.admin.GetSCIMConfig(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the SCIM settings", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMSettingsModel(r.data, got))...)
+}
+
+func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan scimSettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {
+		return
+	}
+	got, err := r.data.admin.SetSCIMConfig(ctx, plan.toAPI())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "update the SCIM settings", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMSettingsModel(r.data, got))...)
+}
+
+func (r *scimSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireAdmin(r.data, &resp.Diagnostics) {
+		return
+	}
+	if _, err := r.data.admin.SetSCIMConfig(ctx, dbtapi.SCIMConfig{}); err != nil {
+		addAPIError(&resp.Diagnostics, "disable SCIM", err)
+	}
+}
+
+func (r *scimSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !requireAdmin(r.data, &resp.Diagnostics) {
+		return
+	}
+	want := strconv.FormatInt(r.data.accountID, 10)
+	if req.ID != want {
+		resp.Diagnostics.AddError("Wrong account ID to import",
+			fmt.Sprintf("The import ID must be the dbt account ID the provider is configured for (%s); got %q.",
+				want, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), want)...)
+}
+
+// scimSettingsModel is the resource's and the data source's state.
+type scimSettingsModel struct {
+	ID                        types.String `tfsdk:"id"`
+	Enabled                   types.Bool   `tfsdk:"enabled"`
+	ManualUpdatesAllowed      types.Bool   `tfsdk:"manual_updates_allowed"`
+	SCIMControlledLicenseType types.Bool   `tfsdk:"scim_controlled_license_type"`
+	SCIMBaseURL               types.String `tfsdk:"scim_base_url"`
+}
+
+func newSCIMSettingsModel(d *providerData, c dbtapi.SCIMConfig) scimSettingsModel {
+	return scimSettingsModel{
+		ID:                        types.StringValue(strconv.FormatInt(d.accountID, 10)),
+		Enabled:                   types.BoolValue(c.Enabled),
+		ManualUpdatesAllowed:      types.BoolValue(c.ManualUpdatesAllowed),
+		SCIMControlledLicenseType: types.BoolValue(c.SCIMControlledLicenseType),
+		SCIMBaseURL:               types.StringValue(d.admin.SCIMBaseURL()),
+	}
+}
+
+func (m scimSettingsModel) toAPI() dbtapi.SCIMConfig {
+	return dbtapi.SCIMConfig{
+		Enabled:                   m.Enabled.ValueBool(),
+		ManualUpdatesAllowed:      m.ManualUpdatesAllowed.ValueBool(),
+		SCIMControlledLicenseType: m.SCIMControlledLicenseType.ValueBool(),
+	}
+}

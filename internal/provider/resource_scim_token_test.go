@@ -1,0 +1,429 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/clock"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/provider"
+)
+
+// expectOneLiveToken checks that dbt holds exactly one token, with the state's
+// name and id, and that the value in state is that token's.
+func expectOneLiveToken(e *emulator.Emulator, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		toks := e.Tokens()
+		if len(toks) != 1 {
+			return fmt.Errorf("emulator holds %d tokens, want 1: %+v", len(toks), toks)
+		}
+		if got := fmt.Sprint(toks[0].ID); got != rs.Primary.ID {
+			return fmt.Errorf("emulator token id %s, state id %s", got, rs.Primary.ID)
+		}
+		if toks[0].Name != rs.Primary.Attributes["name"] {
+			return fmt.Errorf("emulator token name %q, state name %q", toks[0].Name, rs.Primary.Attributes["name"])
+		}
+		if !e.TokenValid(rs.Primary.Attributes["token"]) {
+			return fmt.Errorf("the token value in state does not authenticate against dbt")
+		}
+		return nil
+	}
+}
+
+func tokenConfig(srv *emulator.Server, body string) string {
+	return acctest.ProviderBlock(srv) + "resource \"dbt_scim_token\" \"okta\" {\n" + body + "\n}\n"
+}
+
+func TestAccSCIMToken_lifecycle(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	const addr = "dbt_scim_token.okta"
+	var firstID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.Tokens()); n != 0 {
+				return fmt.Errorf("%d tokens left in dbt after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: tokenConfig(srv, `name = "okta"`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectOneLiveToken(e, addr),
+					func(s *terraform.State) error { firstID = s.RootModule().Resources[addr].Primary.ID; return nil },
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("okta")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("token"), knownvalue.StringRegexp(regexp.MustCompile(`.{20,}`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created_at"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("last_used"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Import adopts the token by ID; its value cannot come back.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"token"},
+			},
+			{
+				// A new name is a new token: dbt cannot rename one.
+				Config: tokenConfig(srv, `name = "okta-prod"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectOneLiveToken(e, addr),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[addr].Primary.ID == firstID {
+							return fmt.Errorf("token id unchanged after rename")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccSCIMToken_importHasNoValue(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	tok, _ := srv.Emulator.CreateToken("made-by-hand")
+	const addr = "dbt_scim_token.okta"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:             tokenConfig(srv, `name = "made-by-hand"`),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      fmt.Sprint(tok.ID),
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances", len(states))
+					}
+					a := states[0].Attributes
+					if a["name"] != "made-by-hand" || a["token"] != "" || a["created_at"] == "" {
+						return fmt.Errorf("unexpected imported attributes: name=%q token set=%v created_at=%q",
+							a["name"], a["token"] != "", a["created_at"])
+					}
+					return nil
+				},
+			},
+			{
+				// After import, the same configuration plans nothing: no surprise replacement.
+				Config: tokenConfig(srv, `name = "made-by-hand"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config:        tokenConfig(srv, `name = "made-by-hand"`),
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "not-a-number",
+				ExpectError:   regexp.MustCompile(`Invalid SCIM token ID`),
+			},
+			{
+				Config:        tokenConfig(srv, `name = "made-by-hand"`),
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "999",
+				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent remote object|no longer exists`),
+			},
+		},
+	})
+}
+
+func TestAccSCIMToken_deletedOutsideTerraform(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	const addr = "dbt_scim_token.okta"
+	var oldID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: tokenConfig(srv, `name = "okta"`),
+				Check: func(s *terraform.State) error {
+					oldID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				// Someone deletes the token in dbt's UI: the plan creates a new one.
+				PreConfig: func() {
+					for _, tok := range e.Tokens() {
+						e.DeleteToken(tok.ID)
+					}
+				},
+				Config: tokenConfig(srv, `name = "okta"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectOneLiveToken(e, addr),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[addr].Primary.ID == oldID {
+							return fmt.Errorf("state kept the deleted token's id")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// rotationConfig wires the token into a dependant that uses it against dbt's
+// SCIM API, as an IdP would, so the emulator's request log shows the order.
+func rotationConfig(srv *emulator.Server, tokenBody string) string {
+	return tokenConfig(srv, tokenBody+"\n  lifecycle {\n    create_before_destroy = true\n  }") + fmt.Sprintf(`
+resource "terraform_data" "idp" {
+  triggers_replace = dbt_scim_token.okta.token
+  provisioner "local-exec" {
+    command = "curl -fsS -o /dev/null -H \"Authorization: Bearer $TOKEN\" %s/v3/accounts/1/scim/v2/ServiceProviderConfig"
+    environment = {
+      TOKEN = dbt_scim_token.okta.token
+    }
+  }
+}
+`, srv.HostURL())
+}
+
+// checkRotationOrder proves the zero-downtime order on dbt's side: the new
+// token was created, then used by the dependant, and only then was the old
+// token deleted.
+func checkRotationOrder(e *emulator.Emulator, oldID *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		created, used, deleted := -1, -1, -1
+		for i, r := range e.Requests() {
+			switch {
+			case r.Method == "POST" && strings.HasSuffix(strings.TrimSuffix(r.Path, "/"), "/scim-config/tokens"):
+				created = i
+			case r.Method == "GET" && strings.HasSuffix(r.Path, "/ServiceProviderConfig") && r.Status == 200:
+				used = i
+			case r.Method == "DELETE" && strings.Contains(r.Path, "/scim-config/tokens/"+*oldID):
+				deleted = i
+			}
+		}
+		if created < 0 || used < 0 || deleted < 0 || !(created < used && used < deleted) {
+			return fmt.Errorf("want create < use < delete of old token, got request indexes %d, %d, %d", created, used, deleted)
+		}
+		if s.RootModule().Resources["dbt_scim_token.okta"].Primary.ID == *oldID {
+			return fmt.Errorf("token was not replaced")
+		}
+		return expectOneLiveToken(e, "dbt_scim_token.okta")(s)
+	}
+}
+
+func recordID(e *emulator.Emulator, into *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		*into = s.RootModule().Resources["dbt_scim_token.okta"].Primary.ID
+		e.ResetRequests()
+		return nil
+	}
+}
+
+func TestAccSCIMToken_rotateWhenChanged(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	e.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	var oldID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: rotationConfig(srv, `name = "okta"
+  rotate_when_changed = { generation = "1" }`),
+				Check: recordID(e, &oldID),
+			},
+			{
+				Config: rotationConfig(srv, `name = "okta"
+  rotate_when_changed = { generation = "2" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("dbt_scim_token.okta", plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+				Check: checkRotationOrder(e, &oldID),
+			},
+		},
+	})
+}
+
+func TestAccSCIMToken_rotationPeriod(t *testing.T) {
+	acctest.PreCheck(t)
+	// dbt and the provider share one fake clock, as dbt and a user share real time.
+	fake := clock.NewFake(time.Now())
+	srv := acctest.Emulator(t, emulator.Config{Now: fake.Now})
+	e := srv.Emulator
+	e.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	var oldID string
+	cfg := rotationConfig(srv, `name = "okta"
+  rotation_period = "720h"`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(provider.WithClock(fake)),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check:  recordID(e, &oldID),
+			},
+			{
+				// 29 days on: not due yet.
+				PreConfig: func() { fake.Advance(29 * 24 * time.Hour) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// 31 days on: replaced in one apply, new token first.
+				PreConfig: func() { fake.Advance(2 * 24 * time.Hour) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("dbt_scim_token.okta", plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+				Check: checkRotationOrder(e, &oldID),
+			},
+			{
+				// The new token's period starts again: nothing to do now.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// The response to the create is lost after dbt stored the token: the apply
+// must still succeed, with exactly one token on dbt's side, the one in state.
+func TestAccSCIMToken_lostCreateResponse(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	e.InjectFault(emulator.Fault{Method: "POST", PathContains: "/scim-config/tokens", Times: 1, DropResponse: true})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config: tokenConfig(srv, `name = "okta"`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectOneLiveToken(e, "dbt_scim_token.okta"),
+				func(*terraform.State) error {
+					dropped := 0
+					for _, r := range e.Requests() {
+						if r.Dropped {
+							dropped++
+						}
+					}
+					if dropped != 1 {
+						return fmt.Errorf("the fault fired %d times, want 1", dropped)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// Inputs that the configuration alone shows to be wrong fail at plan time,
+// before anything reaches dbt.
+func TestAccSCIMToken_badInputs(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	cases := map[string]struct {
+		body string
+		want string
+	}{
+		"empty name":        {`name = ""`, `(?s)name.*length must be between 1 and 255`},
+		"name too long":     {fmt.Sprintf("name = %q", strings.Repeat("x", 256)), `(?s)name.*length must be between 1 and 255`},
+		"zero period":       {`name = "a"` + "\n" + `rotation_period = "0s"`, `(?s)rotation_period.*greater than zero`},
+		"negative period":   {`name = "a"` + "\n" + `rotation_period = "-24h"`, `(?s)rotation_period.*greater than zero`},
+		"days are no unit":  {`name = "a"` + "\n" + `rotation_period = "90d"`, `(?s)rotation_period.*not a duration`},
+		"unknown attribute": {`name = "a"` + "\n" + `value = "x"`, `Unsupported argument`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      tokenConfig(srv, c.body),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(), Steps: steps})
+	for _, r := range srv.Emulator.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("a bad input reached dbt: %s %s", r.Method, r.Path)
+		}
+	}
+	if n := len(srv.Emulator.Tokens()); n != 0 {
+		t.Errorf("%d tokens created from bad inputs", n)
+	}
+}
+
+func TestAccSCIMTokens_dataSource(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	a, _ := srv.Emulator.CreateToken("okta")
+	b, _ := srv.Emulator.CreateToken("entra")
+	const all, okta = "data.dbt_scim_tokens.all", "data.dbt_scim_tokens.okta"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + `
+data "dbt_scim_tokens" "all" {}
+data "dbt_scim_tokens" "okta" {
+  name = "okta"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(all, tfjsonpath.New("tokens"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"id": knownvalue.StringExact(fmt.Sprint(a.ID)), "name": knownvalue.StringExact("okta"),
+						"last_used": knownvalue.Null(),
+					}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"id": knownvalue.StringExact(fmt.Sprint(b.ID)), "name": knownvalue.StringExact("entra"),
+					}),
+				})),
+				statecheck.ExpectKnownValue(okta, tfjsonpath.New("tokens"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue(okta, tfjsonpath.New("tokens").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("okta")),
+			},
+		}},
+	})
+}
