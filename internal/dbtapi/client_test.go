@@ -525,3 +525,33 @@ func TestLogsNeverContainAdminOrMintedToken(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateSCIMTokenSparesOlderTokens guards the time bound: a same-named
+// token missing from the snapshot (say, the first list was stale) but created
+// well before the request cannot be the lost request's, and must survive.
+func TestCreateSCIMTokenSparesOlderTokens(t *testing.T) {
+	f := newFake(t)
+	old := f.addToken("okta", time.Now().Add(-time.Hour))
+	f.fault = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tokens/") && n == 1 {
+			envelopeJSON(w, 200, []any{}, map[string]any{"pagination": map[string]any{"count": 0, "total_count": 0}})
+			return true
+		}
+		return false
+	}
+	f.afterStore = func(w http.ResponseWriter, r *http.Request, tok *fakeToken, attempt int) bool {
+		if attempt == 1 {
+			dropConnection(t, w)
+			return true
+		}
+		return false
+	}
+	tok, value, err := f.client(t).CreateSCIMToken(context.Background(), "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := f.tokenList()
+	if len(stored) != 2 || stored[0].ID != old.ID || stored[1].ID != tok.ID || stored[1].Value != value {
+		t.Fatalf("server tokens %+v; want the old token kept and exactly one new one", stored)
+	}
+}
