@@ -12,13 +12,14 @@ rm -rf "$work" && mkdir -p "$work"
 
 go build -o "$work/dbt-emulator" ./internal/emulator/cmd/dbt-emulator
 admin_token="demo-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+: >"$work/emulator.log"
 "$work/dbt-emulator" -listen 127.0.0.1:0 -account-id 1 -admin-token "$admin_token" >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill $emulator_pid 2>/dev/null || true; wait $emulator_pid 2>/dev/null || true' EXIT
 
 url=""
 for _ in $(seq 1 100); do
-	url=$(sed -n 's/^dbt emulator listening on \(http[^ ]*\).*/\1/p' "$work/emulator.log" | head -n 1)
+	url=$(sed -n 's/^dbt emulator listening on \(http[^ ]*\).*/\1/p' "$work/emulator.log" | head -n 1 || true)
 	[ -n "$url" ] && break
 	kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
 	sleep 0.1
