@@ -27,22 +27,36 @@ done
 [ -n "$url" ] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
 echo "==> dbt emulator at $url"
 
-# dev_overrides points Terraform at the provider just built, no registry needed.
-cat >"$work/terraformrc" <<RC
+# Terraform refuses `init` under dev_overrides, so init installs the
+# provider just built from a local mirror, exactly as a user's init installs
+# it from the registry; apply and plan then run under dev_overrides, which
+# picks up a rebuilt binary without another init.
+platform="$(go env GOOS)_$(go env GOARCH)"
+mirror="$work/mirror/registry.terraform.io/dbt-scim/dbt/0.0.1/$platform"
+mkdir -p "$mirror" && cp bin/terraform-provider-dbt "$mirror/terraform-provider-dbt_v0.0.1"
+cat >"$work/init.tfrc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["dbt-scim/dbt"]
+  }
+}
+RC
+cat >"$work/dev.tfrc" <<RC
 provider_installation {
   dev_overrides {
     "dbt-scim/dbt" = "$root/bin"
   }
-  direct {}
 }
 RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export DBT_CLOUD_HOST_URL="$url/api" DBT_CLOUD_ACCOUNT_ID=1 DBT_CLOUD_TOKEN="$admin_token"
 cp examples/quickstart/*.tf "$work/"
 cd "$work"
 
 echo "==> terraform init"
-"$terraform" init -input=false -no-color 2>&1 | grep -v '^$' || true
+TF_CLI_CONFIG_FILE="$work/init.tfrc" "$terraform" init -input=false -no-color
+export TF_CLI_CONFIG_FILE="$work/dev.tfrc"
 echo "==> terraform apply"
 "$terraform" apply -input=false -auto-approve -no-color
 echo "==> terraform output (the token stays masked)"
