@@ -182,15 +182,14 @@ func schemas(base string) []schemaDoc {
 	}
 }
 
-// listResponse is RFC 7644 §3.4.2's ListResponse. Resources is never
-// omitted when there are results, and is left out (rather than null) when a
-// count=0 query asks only for totalResults.
+// listResponse is RFC 7644 §3.4.2's ListResponse. Resources is always an
+// array, empty when nothing matched or count=0 asked only for totalResults.
 type listResponse struct {
 	Schemas      []string `json:"schemas"`
 	TotalResults int      `json:"totalResults"`
 	StartIndex   int      `json:"startIndex"`
 	ItemsPerPage int      `json:"itemsPerPage"`
-	Resources    any      `json:"Resources,omitempty"`
+	Resources    any      `json:"Resources"`
 }
 
 func (e *Emulator) serveSchemas(w http.ResponseWriter, rest []string, base string) {

@@ -1,0 +1,526 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// HTTP handlers for /Users and /Groups (RFC 7644 §3).
+
+// flexBool decodes a JSON boolean or the strings "True"/"False" that Entra
+// ID sends.
+type flexBool bool
+
+func (b *flexBool) UnmarshalJSON(data []byte) error {
+	var v bool
+	if err := json.Unmarshal(data, &v); err == nil {
+		*b = flexBool(v)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err == nil {
+		if v, ok := parseBoolString(s); ok {
+			*b = flexBool(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("%s is not a boolean", data)
+}
+
+// flexString decodes a JSON string or number; member values are ids that
+// some clients send as numbers.
+type flexString string
+
+func (s *flexString) UnmarshalJSON(data []byte) error {
+	var v string
+	if err := json.Unmarshal(data, &v); err == nil {
+		*s = flexString(v)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(data, &n); err != nil {
+		return err
+	}
+	*s = flexString(n.String())
+	return nil
+}
+
+type nameIn struct {
+	GivenName  *string `json:"givenName"`
+	FamilyName *string `json:"familyName"`
+}
+
+type emailIn struct {
+	Value   string   `json:"value"`
+	Type    string   `json:"type"`
+	Primary flexBool `json:"primary"`
+}
+
+type dbtIn struct {
+	LicenseType *string `json:"licenseType"`
+}
+
+// userIn is a POST or PUT body. Attributes dbt does not keep (displayName,
+// title, addresses, ...) are ignored, as dbt ignores them, and so are the
+// read-only ones (id, groups, meta), as RFC 7644 §3.5.1 asks, so that a
+// client may PUT back what it read.
+type userIn struct {
+	ExternalID *string    `json:"externalId"`
+	UserName   *string    `json:"userName"`
+	Name       *nameIn    `json:"name"`
+	Emails     []emailIn  `json:"emails"`
+	Active     *flexBool  `json:"active"`
+	DBT        *dbtIn     `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User"`
+}
+
+type memberIn struct {
+	Value flexString `json:"value"`
+}
+
+type groupIn struct {
+	ExternalID  *string     `json:"externalId"`
+	DisplayName *string     `json:"displayName"`
+	Members     *[]memberIn `json:"members"`
+}
+
+func emailsFrom(in []emailIn) []Email {
+	if in == nil {
+		return nil
+	}
+	out := make([]Email, len(in))
+	for i, e := range in {
+		out[i] = Email{Value: e.Value, Type: e.Type, Primary: bool(e.Primary)}
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// decodeBody parses a JSON object body, answering 400 invalidSyntax itself
+// when it cannot.
+func decodeBody(w http.ResponseWriter, body []byte, v any) bool {
+	if len(bytes.TrimSpace(body)) == 0 {
+		writeSCIMError(w, http.StatusBadRequest, scimTypeInvSyntax, "The request body is empty; expected a JSON object.")
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		writeSCIMError(w, http.StatusBadRequest, scimTypeInvSyntax, "The request body is not valid: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func writeErr(w http.ResponseWriter, err *Error) {
+	writeSCIMError(w, err.Status, err.SCIMType, err.Detail)
+}
+
+// paging reads startIndex and count (RFC 7644 §3.4.2.4). A startIndex
+// below 1 is taken as 1 and a count above the maximum is capped, as the RFC
+// asks; a count of 0 asks only for totalResults.
+func paging(q url.Values) (start, count int, err *Error) {
+	start, count = 1, defaultPageSize
+	if v := strings.TrimSpace(q.Get("startIndex")); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil {
+			return 0, 0, errf(http.StatusBadRequest, scimTypeInvValue, "startIndex %q is not an integer.", v)
+		}
+		start = max(n, 1)
+	}
+	if v := strings.TrimSpace(q.Get("count")); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil {
+			return 0, 0, errf(http.StatusBadRequest, scimTypeInvValue, "count %q is not an integer.", v)
+		}
+		count = min(max(n, 0), maxPageSize)
+	}
+	return start, count, nil
+}
+
+// window collects the records numbered start..start+count-1 (1-based)
+// while counting all of them.
+type window[T any] struct {
+	start, count, total int
+	page                []T
+}
+
+func (w *window[T]) offer(x T) {
+	w.total++
+	if w.total >= w.start && len(w.page) < w.count {
+		w.page = append(w.page, x)
+	}
+}
+
+func (e *Emulator) serveUsers(w http.ResponseWriter, r *http.Request, rest []string, base string, body []byte) {
+	switch {
+	case len(rest) == 0:
+		switch r.Method {
+		case http.MethodGet:
+			e.listUsers(w, r, base)
+		case http.MethodPost:
+			e.createUser(w, r, base, body)
+		default:
+			allowMethods(w, r, http.MethodGet, http.MethodPost)
+		}
+	case len(rest) == 1:
+		id := rest[0]
+		switch r.Method {
+		case http.MethodGet:
+			e.getUser(w, r, base, id)
+		case http.MethodPut:
+			e.replaceUser(w, r, base, id, body)
+		case http.MethodPatch:
+			e.patchUser(w, r, base, id, body)
+		case http.MethodDelete:
+			e.deleteUser(w, id)
+		default:
+			allowMethods(w, r, http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete)
+		}
+	default:
+		writeSCIMError(w, http.StatusNotFound, "", msgSCIMNotFound)
+	}
+}
+
+func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, base string) {
+	q := r.URL.Query()
+	start, count, perr := paging(q)
+	if perr != nil {
+		writeErr(w, perr)
+		return
+	}
+	var f *compiledFilter
+	if raw := q.Get("filter"); strings.TrimSpace(raw) != "" {
+		var err error
+		if f, err = compileFilter(raw, userSchema); err != nil {
+			writeSCIMError(w, http.StatusBadRequest, scimTypeInvFilter, err.Error())
+			return
+		}
+	}
+	proj := parseProjection(q, userSchema)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := e.dir
+	win := window[*userRec]{start: start, count: count}
+	switch {
+	case f == nil:
+		all := d.liveUsers()
+		win.total = len(all)
+		lo := min(start-1, len(all))
+		win.page = all[lo:min(lo+count, len(all))]
+	case f.eqIndexed == "userName":
+		if u, ok := d.byUserName[f.eqValue]; ok {
+			win.offer(u)
+		}
+	case f.eqIndexed == "id":
+		if u, ok := d.users[f.eqValue]; ok {
+			win.offer(u)
+		}
+	default:
+		for _, u := range d.liveUsers() {
+			if f.m.match(u) {
+				win.offer(u)
+			}
+		}
+	}
+	res := make([]userOut, len(win.page))
+	for i, u := range win.page {
+		res[i] = e.renderUser(u, base, proj)
+	}
+	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: win.total, StartIndex: start, ItemsPerPage: len(res), Resources: res})
+}
+
+func (e *Emulator) getUser(w http.ResponseWriter, r *http.Request, base, id string) {
+	proj := parseProjection(r.URL.Query(), userSchema)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, ok := e.dir.users[id]
+	if !ok {
+		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		return
+	}
+	writeSCIM(w, http.StatusOK, e.renderUser(u, base, proj))
+}
+
+// userFromInput builds the stored form of a POST or PUT body. prev is the
+// user a PUT replaces, nil for POST.
+func userFromInput(in *userIn, prev *User) (User, *Error) {
+	u := User{
+		ExternalID: deref(in.ExternalID),
+		UserName:   strings.TrimSpace(deref(in.UserName)),
+		Emails:     emailsFrom(in.Emails),
+		Active:     in.Active == nil || bool(*in.Active),
+	}
+	if in.Name != nil {
+		u.GivenName, u.FamilyName = deref(in.Name.GivenName), deref(in.Name.FamilyName)
+	}
+	switch {
+	case in.DBT != nil && in.DBT.LicenseType != nil:
+		u.LicenseType = *in.DBT.LicenseType
+		if u.LicenseType == "" {
+			return User{}, errf(http.StatusBadRequest, scimTypeInvValue, "licenseType must be one of %s.", strings.Join(licenseTypes, ", "))
+		}
+	case prev != nil:
+		// dbt has no "no license" state over SCIM: a PUT that leaves the
+		// extension out keeps the license.
+		u.LicenseType = prev.LicenseType
+	default:
+		u.LicenseType = defaultLicense
+	}
+	normalizeUser(&u)
+	return u, nil
+}
+
+func (e *Emulator) createUser(w http.ResponseWriter, r *http.Request, base string, body []byte) {
+	var in userIn
+	if !decodeBody(w, body, &in) {
+		return
+	}
+	u, err := userFromInput(&in, nil)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	proj := parseProjection(r.URL.Query(), userSchema)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.dir.checkUser(&u, nil); err != nil {
+		writeErr(w, err)
+		return
+	}
+	rec := e.dir.insertUser(u, e.now())
+	w.Header().Set("Location", base+"/Users/"+rec.u.ID)
+	writeSCIM(w, http.StatusCreated, e.renderUser(rec, base, proj))
+}
+
+func (e *Emulator) replaceUser(w http.ResponseWriter, r *http.Request, base, id string, body []byte) {
+	var in userIn
+	if !decodeBody(w, body, &in) {
+		return
+	}
+	proj := parseProjection(r.URL.Query(), userSchema)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	rec, ok := e.dir.users[id]
+	if !ok {
+		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		return
+	}
+	u, err := userFromInput(&in, &rec.u)
+	if err == nil {
+		err = e.dir.checkUser(&u, rec)
+	}
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	e.dir.replaceUser(rec, u, e.now())
+	writeSCIM(w, http.StatusOK, e.renderUser(rec, base, proj))
+}
+
+func (e *Emulator) deleteUser(w http.ResponseWriter, id string) {
+	if !e.DeleteUserDirect(id) {
+		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *Emulator) serveGroups(w http.ResponseWriter, r *http.Request, rest []string, base string, body []byte) {
+	switch {
+	case len(rest) == 0:
+		switch r.Method {
+		case http.MethodGet:
+			e.listGroups(w, r, base)
+		case http.MethodPost:
+			e.createGroup(w, r, base, body)
+		default:
+			allowMethods(w, r, http.MethodGet, http.MethodPost)
+		}
+	case len(rest) == 1:
+		id := rest[0]
+		switch r.Method {
+		case http.MethodGet:
+			e.getGroup(w, r, base, id)
+		case http.MethodPut:
+			e.replaceGroup(w, r, base, id, body)
+		case http.MethodPatch:
+			e.patchGroup(w, r, base, id, body)
+		case http.MethodDelete:
+			if !e.DeleteGroupDirect(id) {
+				writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			allowMethods(w, r, http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete)
+		}
+	default:
+		writeSCIMError(w, http.StatusNotFound, "", msgSCIMNotFound)
+	}
+}
+
+func (e *Emulator) listGroups(w http.ResponseWriter, r *http.Request, base string) {
+	q := r.URL.Query()
+	start, count, perr := paging(q)
+	if perr != nil {
+		writeErr(w, perr)
+		return
+	}
+	var f *compiledFilter
+	if raw := q.Get("filter"); strings.TrimSpace(raw) != "" {
+		var err error
+		if f, err = compileFilter(raw, groupSchema); err != nil {
+			writeSCIMError(w, http.StatusBadRequest, scimTypeInvFilter, err.Error())
+			return
+		}
+	}
+	proj := parseProjection(q, groupSchema)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := e.dir
+	win := window[*groupRec]{start: start, count: count}
+	switch {
+	case f == nil:
+		all := d.liveGroups()
+		win.total = len(all)
+		lo := min(start-1, len(all))
+		win.page = all[lo:min(lo+count, len(all))]
+	case f.eqIndexed == "displayName":
+		if g, ok := d.byDisplayName[f.eqValue]; ok {
+			win.offer(g)
+		}
+	case f.eqIndexed == "id":
+		if g, ok := d.groups[f.eqValue]; ok {
+			win.offer(g)
+		}
+	default:
+		for _, g := range d.liveGroups() {
+			if f.m.match(g) {
+				win.offer(g)
+			}
+		}
+	}
+	res := make([]groupOut, len(win.page))
+	for i, g := range win.page {
+		res[i] = e.renderGroup(g, base, proj)
+	}
+	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: win.total, StartIndex: start, ItemsPerPage: len(res), Resources: res})
+}
+
+func (e *Emulator) getGroup(w http.ResponseWriter, r *http.Request, base, id string) {
+	proj := parseProjection(r.URL.Query(), groupSchema)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g, ok := e.dir.groups[id]
+	if !ok {
+		writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
+		return
+	}
+	writeSCIM(w, http.StatusOK, e.renderGroup(g, base, proj))
+}
+
+func memberIDs(in []memberIn) []string {
+	ids := make([]string, 0, len(in))
+	for _, m := range in {
+		ids = append(ids, string(m.Value))
+	}
+	return ids
+}
+
+func (e *Emulator) createGroup(w http.ResponseWriter, r *http.Request, base string, body []byte) {
+	var in groupIn
+	if !decodeBody(w, body, &in) {
+		return
+	}
+	proj := parseProjection(r.URL.Query(), groupSchema)
+	name := strings.TrimSpace(deref(in.DisplayName))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.dir.checkGroupName(name, nil); err != nil {
+		writeErr(w, err)
+		return
+	}
+	var members []*userRec
+	if in.Members != nil {
+		var err *Error
+		if members, err = e.dir.resolveMembers(memberIDs(*in.Members)); err != nil {
+			writeErr(w, err)
+			return
+		}
+	}
+	g := e.dir.insertGroup(Group{DisplayName: name, ExternalID: deref(in.ExternalID)}, members, e.now())
+	w.Header().Set("Location", base+"/Groups/"+g.g.ID)
+	writeSCIM(w, http.StatusCreated, e.renderGroup(g, base, proj))
+}
+
+// replaceGroup is PUT: every attribute is replaced, so a body without
+// members empties the group (RFC 7644 §3.5.1).
+func (e *Emulator) replaceGroup(w http.ResponseWriter, r *http.Request, base, id string, body []byte) {
+	var in groupIn
+	if !decodeBody(w, body, &in) {
+		return
+	}
+	proj := parseProjection(r.URL.Query(), groupSchema)
+	name := strings.TrimSpace(deref(in.DisplayName))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g, ok := e.dir.groups[id]
+	if !ok {
+		writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
+		return
+	}
+	if err := e.dir.checkGroupName(name, g); err != nil {
+		writeErr(w, err)
+		return
+	}
+	var members []*userRec
+	if in.Members != nil {
+		var err *Error
+		if members, err = e.dir.resolveMembers(memberIDs(*in.Members)); err != nil {
+			writeErr(w, err)
+			return
+		}
+	}
+	e.dir.renameGroup(g, name)
+	g.g.ExternalID = deref(in.ExternalID)
+	e.dir.setMembers(g, members)
+	g.g.LastModified = e.now()
+	writeSCIM(w, http.StatusOK, e.renderGroup(g, base, proj))
+}
+
+// ignoredUserAttrs are core and enterprise User attributes that dbt does
+// not keep. IdPs send them with their default mappings (Entra ID sends
+// displayName, title, addresses, ...), and dbt accepts and drops them.
+var ignoredUserAttrs = []string{
+	"displayname", "nickname", "profileurl", "title", "usertype", "preferredlanguage", "locale", "timezone",
+	"password", "phonenumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509certificates",
+	"name.formatted", "name.middlename", "name.honorificprefix", "name.honorificsuffix",
+}
+
+const schemaEnterpriseUser = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
+
+func isIgnoredUserAttr(uri, name, sub string) bool {
+	if strings.EqualFold(uri, schemaEnterpriseUser) {
+		return true
+	}
+	if uri == "" && strings.EqualFold(name, schemaEnterpriseUser) {
+		return true
+	}
+	full := strings.ToLower(name)
+	if sub != "" {
+		full += "." + strings.ToLower(sub)
+	}
+	return slices.Contains(ignoredUserAttrs, strings.ToLower(name)) || slices.Contains(ignoredUserAttrs, full)
+}
