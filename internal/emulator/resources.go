@@ -71,12 +71,12 @@ type dbtIn struct {
 // read-only ones (id, groups, meta), as RFC 7644 §3.5.1 asks, so that a
 // client may PUT back what it read.
 type userIn struct {
-	ExternalID *string    `json:"externalId"`
-	UserName   *string    `json:"userName"`
-	Name       *nameIn    `json:"name"`
-	Emails     []emailIn  `json:"emails"`
-	Active     *flexBool  `json:"active"`
-	DBT        *dbtIn     `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User"`
+	ExternalID *string   `json:"externalId"`
+	UserName   *string   `json:"userName"`
+	Name       *nameIn   `json:"name"`
+	Emails     []emailIn `json:"emails"`
+	Active     *flexBool `json:"active"`
+	DBT        *dbtIn    `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User"`
 }
 
 type memberIn struct {
