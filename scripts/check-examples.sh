@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every example formats, and every example that uses only this provider
+# validates against the provider just built: with Terraform, and with
+# OpenTofu when TOFU is set. An example whose terraform block requires
+# ">= 1.7" is validated with OpenTofu only, since Terraform 1.5.7 refuses it.
+#   TERRAFORM=... [TOFU=...] scripts/check-examples.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+terraform=${TERRAFORM:?set TERRAFORM to a Terraform binary}
+tofu=${TOFU:-}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/bin/terraform-provider-dbt" .
+cat >"$work/tfrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/dbt-scim/dbt"  = "$work/bin"
+    "registry.terraform.io/hashicorp/dbt" = "$work/bin"
+    "registry.opentofu.org/dbt-scim/dbt"  = "$work/bin"
+    "registry.opentofu.org/hashicorp/dbt" = "$work/bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1
+
+"$terraform" fmt -check -recursive -diff examples
+
+failed=0 checked=0
+while IFS= read -r dir; do
+	# Only examples whose every resource and data source is ours (or built in).
+	if grep -hoE '^(resource|data) "[a-z0-9_]+"' "$dir"/*.tf | grep -vqE '"(dbt_|terraform_data)'; then
+		continue
+	fi
+	if grep -qE 'required_version *= *">= *1\.7' "$dir"/*.tf; then
+		clis=(${tofu:+"$tofu"})
+	else
+		clis=("$terraform" ${tofu:+"$tofu"})
+	fi
+	for cli in "${clis[@]}"; do
+		checked=$((checked + 1))
+		if ! out=$(cd "$dir" && "$cli" validate -no-color 2>&1); then
+			echo "FAIL $(basename "$cli") validate $dir"
+			echo "$out"
+			failed=$((failed + 1))
+		fi
+	done
+done < <(find examples -name '*.tf' -exec dirname {} \; | sort -u)
+echo "examples: $checked validations, $failed failed"
+[ "$failed" -eq 0 ]
