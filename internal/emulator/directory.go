@@ -252,7 +252,7 @@ func (d *directory) checkUser(u *User, self *userRec) *Error {
 			"licenseType %q is not one of %s.", u.LicenseType, strings.Join(licenseTypes, ", "))
 	}
 	if other, ok := d.byUserName[strings.ToLower(u.UserName)]; ok && other != self {
-		return errf(http.StatusConflict, scimTypeUnique, "A user with userName %q already exists (id %s).", u.UserName, other.u.ID)
+		return errf(http.StatusConflict, scimTypeUnique, "userName %q is taken by user %q (id %s); userNames are compared case-insensitively.", u.UserName, other.u.UserName, other.u.ID)
 	}
 	return nil
 }
@@ -262,7 +262,7 @@ func (d *directory) checkGroupName(name string, self *groupRec) *Error {
 		return errf(http.StatusBadRequest, scimTypeInvValue, "displayName is required.")
 	}
 	if other, ok := d.byDisplayName[strings.ToLower(name)]; ok && other != self {
-		return errf(http.StatusConflict, scimTypeUnique, "A group with displayName %q already exists (id %s).", name, other.g.ID)
+		return errf(http.StatusConflict, scimTypeUnique, "displayName %q is taken by group %q (id %s); names are compared case-insensitively.", name, other.g.DisplayName, other.g.ID)
 	}
 	return nil
 }
