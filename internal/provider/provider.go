@@ -295,6 +295,7 @@ func (p *dbtProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMSettingsResource,
 		NewSCIMTokenResource,
+		NewSCIMUserResource,
 	}
 }
 
@@ -302,6 +303,8 @@ func (p *dbtProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewSCIMSettingsDataSource,
 		NewSCIMTokensDataSource,
+		NewSCIMUserDataSource,
+		NewSCIMUsersDataSource,
 	}
 }
 
