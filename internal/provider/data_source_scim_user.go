@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
+)
+
+var (
+	_ datasource.DataSource                     = (*scimUserDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*scimUserDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*scimUserDataSource)(nil)
+)
+
+// scimUserDataSource reads one SCIM user, by id or by user name.
+type scimUserDataSource struct {
+	data *providerData
+}
+
+// NewSCIMUserDataSource returns the dbt_scim_user data source.
+func NewSCIMUserDataSource() datasource.DataSource { return &scimUserDataSource{} }
+
+func (d *scimUserDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := scimUserDataAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The user's SCIM id. Set exactly one of `id` and `user_name`.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	attrs["user_name"] = schema.StringAttribute{
+		MarkdownDescription: "The user's email address (SCIM `userName`), compared without regard to case. Set " +
+			"exactly one of `id` and `user_name`.",
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one dbt user through SCIM 2.0, by SCIM id or by user name, for example to " +
+			"find the id of a user your identity provider created. Needs the provider's `scim_token`. Fails " +
+			"when there is no such user.",
+		Attributes: attrs,
+	}
+}
+
+func (d *scimUserDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("user_name")),
+	}
+}
+
+func (d *scimUserDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg scimUserDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(d.data, &resp.Diagnostics) {
+		return
+	}
+	var u *scim.User
+	if !cfg.ID.IsNull() {
+		id := cfg.ID.ValueString()
+		var err error
+		u, err = d.data.scim.GetUser(ctx, id)
+		if apierror.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "No such user in dbt",
+				fmt.Sprintf("dbt has no user with SCIM id %q.", id))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "read user "+id, err)
+			return
+		}
+	} else {
+		userName := cfg.UserName.ValueString()
+		var err error
+		u, err = d.data.scim.FindUserByUserName(ctx, userName)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up user %q", userName), err)
+			return
+		}
+		if u == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("user_name"), "No such user in dbt",
+				fmt.Sprintf("dbt has no user with userName %q. To read users that may not exist, use the "+
+					"dbt_scim_users data source with a filter.", userName))
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMUserData(u))...)
+}
+
+// scimUserDataAttributes are the attributes shared by dbt_scim_user and the
+// items of dbt_scim_users, all computed.
+func scimUserDataAttributes() map[string]schema.Attribute {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"id":          computed("The user's SCIM id."),
+		"user_name":   computed("The user's email address (SCIM `userName`)."),
+		"given_name":  computed("The user's first name (SCIM `name.givenName`); null if none."),
+		"family_name": computed("The user's last name (SCIM `name.familyName`); null if none."),
+		"external_id": computed("The user's `externalId`, their id in an identity provider; null if none."),
+		"active": schema.BoolAttribute{
+			MarkdownDescription: "Whether the user can sign in; `false` for deactivated users.",
+			Computed:            true,
+		},
+		"license_type": computed("The user's dbt license (`developer`, `read_only`, `analyst` or `it`) from " +
+			"dbt's SCIM extension; null when the server does not report one."),
+	}
+}
+
+// scimUserDataModel is one user as the data sources show it.
+type scimUserDataModel struct {
+	ID          types.String `tfsdk:"id"`
+	UserName    types.String `tfsdk:"user_name"`
+	GivenName   types.String `tfsdk:"given_name"`
+	FamilyName  types.String `tfsdk:"family_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	Active      types.Bool   `tfsdk:"active"`
+	LicenseType types.String `tfsdk:"license_type"`
+}
+
+func newSCIMUserData(u *scim.User) scimUserDataModel {
+	var name scim.Name
+	if u.Name != nil {
+		name = *u.Name
+	}
+	license := ""
+	if u.DBT != nil {
+		license = u.DBT.LicenseType
+	}
+	active := true // RFC 7643: a server without deactivation may leave it out
+	if u.Active != nil {
+		active = *u.Active
+	}
+	return scimUserDataModel{
+		ID:          types.StringValue(u.ID),
+		UserName:    types.StringValue(u.UserName),
+		GivenName:   stringOrNull(name.GivenName),
+		FamilyName:  stringOrNull(name.FamilyName),
+		ExternalID:  stringOrNull(u.ExternalID),
+		Active:      types.BoolValue(active),
+		LicenseType: stringOrNull(license),
+	}
+}

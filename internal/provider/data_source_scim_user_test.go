@@ -1,0 +1,202 @@
+package provider_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
+)
+
+// userObject is what the data sources should show for u.
+func userObject(u emulator.User) knownvalue.Check {
+	str := func(s string) knownvalue.Check {
+		if s == "" {
+			return knownvalue.Null()
+		}
+		return knownvalue.StringExact(s)
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":           knownvalue.StringExact(u.ID),
+		"user_name":    knownvalue.StringExact(u.UserName),
+		"given_name":   str(u.GivenName),
+		"family_name":  str(u.FamilyName),
+		"external_id":  str(u.ExternalID),
+		"active":       knownvalue.Bool(u.Active),
+		"license_type": str(u.LicenseType),
+	})
+}
+
+func TestAccSCIMUserDataSource(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	jane, err := e.CreateUserDirect(emulator.User{
+		UserName: "jane@example.com", GivenName: "Jane", FamilyName: "Doe", ExternalID: "okta-1",
+		Active: true, LicenseType: "analyst",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := e.CreateUserDirect(emulator.User{UserName: "gone@example.com", Active: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const byID, byName, inactive = "data.dbt_scim_user.by_id", "data.dbt_scim_user.by_name", "data.dbt_scim_user.inactive"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.DirectoryProviderBlock(srv) + `
+data "dbt_scim_user" "missing" {
+  user_name = "nobody@example.com"
+}`,
+				ExpectError: regexp.MustCompile(`(?s)No such user in dbt.*nobody@example.com`),
+			},
+			{
+				Config: acctest.DirectoryProviderBlock(srv) + `
+data "dbt_scim_user" "missing" {
+  id = "424242"
+}`,
+				ExpectError: regexp.MustCompile(`(?s)No such user in dbt.*424242`),
+			},
+			{
+				Config: acctest.DirectoryProviderBlock(srv) + fmt.Sprintf(`
+data "dbt_scim_user" "both" {
+  id        = %q
+  user_name = "jane@example.com"
+}`, jane.ID),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*(?i:exactly one)`),
+			},
+			{
+				Config: acctest.DirectoryProviderBlock(srv) + `
+data "dbt_scim_user" "neither" {}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing Attribute Configuration.*(?i:exactly one)`),
+			},
+			// Last, so that the test's final destroy runs against a valid configuration.
+			{
+				Config: acctest.DirectoryProviderBlock(srv) + fmt.Sprintf(`
+data "dbt_scim_user" "by_id" {
+  id = %q
+}
+data "dbt_scim_user" "by_name" {
+  user_name = "JANE@example.com"
+}
+data "dbt_scim_user" "inactive" {
+  user_name = "gone@example.com"
+}
+`, jane.ID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("user_name"), knownvalue.StringExact("jane@example.com")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("given_name"), knownvalue.StringExact("Jane")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("family_name"), knownvalue.StringExact("Doe")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("external_id"), knownvalue.StringExact("okta-1")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("license_type"), knownvalue.StringExact("analyst")),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("id"), knownvalue.StringExact(jane.ID)),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("user_name"), knownvalue.StringExact("jane@example.com")),
+					statecheck.ExpectKnownValue(inactive, tfjsonpath.New("id"), knownvalue.StringExact(gone.ID)),
+					statecheck.ExpectKnownValue(inactive, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(inactive, tfjsonpath.New("given_name"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(inactive, tfjsonpath.New("license_type"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+// The list reads every page: 250 users is three pages of the provider's 100.
+func TestAccSCIMUsersDataSource_paging(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	if _, err := e.Seed(250, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	off, err := e.CreateUserDirect(emulator.User{UserName: "off@example.com", FamilyName: "Off", Active: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := e.Users()
+	all := make([]knownvalue.Check, len(users))
+	for i, u := range users {
+		all[i] = userObject(u)
+	}
+	const addrAll, addrOff, addrOne = "data.dbt_scim_users.all", "data.dbt_scim_users.inactive", "data.dbt_scim_users.one"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: e.ResetRequests,
+			Config: acctest.DirectoryProviderBlock(srv) + `
+data "dbt_scim_users" "all" {}
+data "dbt_scim_users" "inactive" {
+  filter = "active eq false"
+}
+data "dbt_scim_users" "one" {
+  filter = "externalId eq \"seed-217\""
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addrAll, tfjsonpath.New("users"), knownvalue.ListExact(all)),
+				statecheck.ExpectKnownValue(addrOff, tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{userObject(off)})),
+				statecheck.ExpectKnownValue(addrOne, tfjsonpath.New("users"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue(addrOne, tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("user_name"),
+					knownvalue.StringExact("seed-user-217@example.com")),
+			},
+			Check: func(*terraform.State) error {
+				// The unfiltered list took several pages, each from where the last ended.
+				starts := map[string]bool{}
+				for _, r := range e.Requests() {
+					q, _ := url.ParseQuery(r.Query)
+					if r.Method == "GET" && strings.HasSuffix(r.Path, "/Users") && q.Get("filter") == "" {
+						starts[q.Get("startIndex")] = true
+					}
+				}
+				for _, s := range []string{"1", "101", "201"} {
+					if !starts[s] {
+						return fmt.Errorf("no unfiltered page at startIndex %s; pages read: %v", s, starts)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A filter with a syntax error fails at plan time, pointing at the error.
+func TestAccSCIMUsersDataSource_badFilter(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	cases := map[string]struct{ filter, want string }{
+		"dangling and":   {`userName eq \"a\" and`, `(?s)Invalid SCIM filter.*column 16.*should end here`},
+		"unquoted value": {`userName eq jane`, `(?s)Invalid SCIM filter.*column \d+`},
+		"empty":          {``, `(?s)Invalid SCIM filter.*empty`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      acctest.DirectoryProviderBlock(srv) + fmt.Sprintf("data \"dbt_scim_users\" \"x\" {\n  filter = \"%s\"\n}\n", c.filter),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(), Steps: steps})
+	for _, r := range srv.Emulator.Requests() {
+		if strings.Contains(r.Path, "/scim/v2/") {
+			t.Errorf("a bad filter reached dbt: %s %s?%s", r.Method, r.Path, r.Query)
+		}
+	}
+}
