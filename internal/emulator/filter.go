@@ -45,6 +45,9 @@ type attrDef struct {
 	caseExact bool
 	get       getter
 	sub       map[string]*attrDef // sub-attributes of a complex attribute, by lower-case name
+	// sameObj marks a single-valued complex attribute whose value is the
+	// record itself (name, meta), so its sub-attributes read the record.
+	sameObj bool
 }
 
 func str(s string, buf []value) []value {
@@ -60,7 +63,7 @@ func str(s string, buf []value) []value {
 type groupRefElem struct{ g *groupRec }
 
 func metaAttr(resourceType string, rec func(any) (created, modified time.Time)) *attrDef {
-	return &attrDef{name: "meta", kind: kComplex, get: func(o any, b []value) []value {
+	return &attrDef{name: "meta", kind: kComplex, sameObj: true, get: func(o any, b []value) []value {
 		return append(b, value{kind: kComplex, obj: o})
 	}, sub: map[string]*attrDef{
 		"created": {name: "created", kind: kTime, get: func(o any, b []value) []value {
@@ -92,7 +95,7 @@ var userAttrs = map[string]*attrDef{
 	"active": {name: "active", kind: kBool, get: func(o any, b []value) []value {
 		return append(b, value{kind: kBool, b: o.(*userRec).u.Active})
 	}},
-	"name": {name: "name", kind: kComplex, get: func(o any, b []value) []value {
+	"name": {name: "name", kind: kComplex, sameObj: true, get: func(o any, b []value) []value {
 		u := o.(*userRec).u
 		if u.GivenName == "" && u.FamilyName == "" {
 			return b
@@ -186,15 +189,20 @@ func subOf(def *attrDef, name string) (*attrDef, error) {
 	if !ok {
 		return nil, fmt.Errorf("attribute %q has no sub-attribute %q", def.name, name)
 	}
-	parent := def.get
-	child := sub.get
 	flat := *sub
 	flat.name = def.name + "." + sub.name
+	if def.sameObj {
+		// name and meta are views of the record itself: no flattening.
+		return &flat, nil
+	}
+	parent, child := def.get, sub.get
+	// The parent's elements go into a scratch slice of their own, as b
+	// belongs to the caller. The slice is reused: subOf runs once per
+	// compiled filter, and a compiled filter serves one request.
+	var scratch []value
 	flat.get = func(o any, b []value) []value {
-		// The parent's elements go into a scratch slice of their own: b
-		// belongs to the caller, who reads the flattened values from it.
-		var scratch [8]value
-		for _, el := range parent(o, scratch[:0]) {
+		scratch = parent(o, scratch[:0])
+		for _, el := range scratch {
 			b = child(el.obj, b)
 		}
 		return b
@@ -355,7 +363,7 @@ func containsFold(s, sub string) bool {
 // every create, and must not scan 50,000 records.
 type compiledFilter struct {
 	m matcher
-	// eqIndexed is set when the whole filter is "<indexed attr> eq <string>".
+	// eqIndexed is set when the filter requires "<indexed attr> eq <string>".
 	eqIndexed string
 	eqValue   string
 }
@@ -378,13 +386,32 @@ func compileFilter(raw string, rs *resourceSchema) (*compiledFilter, error) {
 		return nil, err
 	}
 	cf := &compiledFilter{m: m}
-	if c, ok := m.(*cmpMatcher); ok && c.op == filter.EQ && !c.isNil {
-		switch c.def.name {
-		case "userName", "displayName", "id":
-			cf.eqIndexed, cf.eqValue = c.def.name, c.s
-		}
+	if c := indexedConjunct(m); c != nil {
+		cf.eqIndexed, cf.eqValue = c.def.name, c.s
 	}
 	return cf, nil
+}
+
+// indexedConjunct finds an "<indexed attr> eq <string>" that the whole
+// filter requires (the filter itself, or a term of its top-level "and"s).
+// The one record it names is then the only candidate; the full filter is
+// still evaluated on it.
+func indexedConjunct(m matcher) *cmpMatcher {
+	switch x := m.(type) {
+	case *cmpMatcher:
+		if x.op == filter.EQ && !x.isNil {
+			switch x.def.name {
+			case "userName", "displayName", "id":
+				return x
+			}
+		}
+	case andMatcher:
+		if c := indexedConjunct(x.l); c != nil {
+			return c
+		}
+		return indexedConjunct(x.r)
+	}
+	return nil
 }
 
 type resolver func(filter.AttributePath) (*attrDef, error)

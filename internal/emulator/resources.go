@@ -219,11 +219,11 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, base string
 		lo := min(start-1, len(all))
 		win.page = all[lo:min(lo+count, len(all))]
 	case f.eqIndexed == "userName":
-		if u, ok := d.byUserName[f.eqValue]; ok {
+		if u, ok := d.byUserName[f.eqValue]; ok && f.m.match(u) {
 			win.offer(u)
 		}
 	case f.eqIndexed == "id":
-		if u, ok := d.users[f.eqValue]; ok {
+		if u, ok := d.users[f.eqValue]; ok && f.m.match(u) {
 			win.offer(u)
 		}
 	default:
@@ -398,11 +398,11 @@ func (e *Emulator) listGroups(w http.ResponseWriter, r *http.Request, base strin
 		lo := min(start-1, len(all))
 		win.page = all[lo:min(lo+count, len(all))]
 	case f.eqIndexed == "displayName":
-		if g, ok := d.byDisplayName[f.eqValue]; ok {
+		if g, ok := d.byDisplayName[f.eqValue]; ok && f.m.match(g) {
 			win.offer(g)
 		}
 	case f.eqIndexed == "id":
-		if g, ok := d.groups[f.eqValue]; ok {
+		if g, ok := d.groups[f.eqValue]; ok && f.m.match(g) {
 			win.offer(g)
 		}
 	default:

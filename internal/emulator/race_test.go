@@ -1,0 +1,7 @@
+//go:build race
+
+package emulator_test
+
+// raceEnabled relaxes timing assertions: the race detector slows the
+// emulator several-fold.
+const raceEnabled = true
