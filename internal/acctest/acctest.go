@@ -26,7 +26,7 @@ const AdminToken = "acc-admin-token-0123456789"
 func PreCheck(t *testing.T) {
 	t.Helper()
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(p); err != nil { //nolint:gosec // the developer's own CLI path
 			t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", p, err)
 		}
 		return

@@ -137,11 +137,7 @@ type scimConfigBody struct {
 }
 
 func (b scimConfigBody) model() SCIMConfig {
-	return SCIMConfig{
-		Enabled:                   b.Enabled,
-		ManualUpdatesAllowed:      b.ManualUpdatesAllowed,
-		SCIMControlledLicenseType: b.SCIMControlledLicenseType,
-	}
+	return SCIMConfig(b)
 }
 
 // GetSCIMConfig reads the account's SCIM configuration.
@@ -155,11 +151,7 @@ func (c *Client) GetSCIMConfig(ctx context.Context) (SCIMConfig, error) {
 
 // SetSCIMConfig upserts all three settings and returns what dbt stored.
 func (c *Client) SetSCIMConfig(ctx context.Context, cfg SCIMConfig) (SCIMConfig, error) {
-	in := scimConfigBody{
-		Enabled:                   cfg.Enabled,
-		ManualUpdatesAllowed:      cfg.ManualUpdatesAllowed,
-		SCIMControlledLicenseType: cfg.SCIMControlledLicenseType,
-	}
+	in := scimConfigBody(cfg)
 	var out scimConfigBody
 	// The POST is an upsert of the full configuration: sending it twice has
 	// the same effect as once, so it may be retried like a PUT.

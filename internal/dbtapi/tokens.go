@@ -176,7 +176,7 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 		orphans, rerr := c.reconcile(ctx, name, known, start)
 		deleted = append(deleted, orphans...)
 		if rerr != nil {
-			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: the response was lost (%v) and cleaning up after it failed: %w", name, err, rerr)
+			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: the response was lost (%w) and cleaning up after it failed: %w", name, err, rerr)
 		}
 		if attempt >= attempts || ctx.Err() != nil {
 			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: gave up after %d attempt(s), each response lost; %s; last error: %w",

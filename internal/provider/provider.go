@@ -31,7 +31,7 @@ import (
 const (
 	envHostURL     = "DBT_CLOUD_HOST_URL"
 	envAccountID   = "DBT_CLOUD_ACCOUNT_ID"
-	envToken       = "DBT_CLOUD_TOKEN"
+	envToken       = "DBT_CLOUD_TOKEN" //nolint:gosec // the variable's name, not a credential
 	envSCIMToken   = "DBT_SCIM_TOKEN"
 	envSCIMBaseURL = "DBT_SCIM_BASE_URL"
 

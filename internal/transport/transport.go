@@ -255,7 +255,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		RetryWaitMax: c.cfg.RetryWaitMax,
 		RetryMax:     c.cfg.MaxRetries,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, retry int) {
-			cl.attempt.Store(int32(retry + 1))
+			cl.attempt.Store(int32(retry + 1)) //nolint:gosec // retry is bounded by MaxRetries, at most 20
 			cl.wrote.Store(false)
 			cl.sentThenFailed.Store(false)
 			cl.started = time.Now()
@@ -271,7 +271,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
 	}
 
-	hresp, err := rc.Do(rreq)
+	hresp, err := rc.Do(rreq) //nolint:bodyclose // bodyOf reads and closes it
 	if hresp != nil {
 		b, rerr := c.bodyOf(cl, hresp)
 		if rerr == nil && ctx.Err() != nil && isRetryableStatus(hresp.StatusCode) {
