@@ -36,7 +36,7 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "A SCIM filter (RFC 7644 §3.4.2.2) that the server applies, such as " +
-					"`userName sw \"j\"` or `active eq false`. Unset lists every user. A filter with a syntax " +
+					"`userName sw \"j\"` or `active eq false`. Unset lists every user (an empty string is rejected). A filter with a syntax " +
 					"error fails at plan time, saying where the error is; which attributes and operators work " +
 					"is up to the server.",
 				Optional:   true,

@@ -75,8 +75,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"and are put back by the next apply. A user deleted outside Terraform is removed from state with a " +
 			"warning, and the next apply creates it again.\n\n" +
 			"**Destroy** deprovisions the user the way an IdP does: by default it **deactivates** the user " +
-			"(`active = false`), which signs them out and frees their license while dbt keeps their history. The " +
-			"user stays in dbt. Set `delete_on_destroy = true` to **delete** the user instead.\n\n" +
+			"(`active = false`): they can no longer sign in, and dbt keeps the user and their history. The user " +
+			"stays in dbt. Set `delete_on_destroy = true` to **delete** the user instead.\n\n" +
 			"**Existing users are never adopted.** Creating a user whose `user_name` dbt already has fails with " +
 			"the import command to run instead; that includes a user an earlier destroy deactivated. Import by " +
 			"SCIM id or by user name: `terraform import dbt_scim_user.jane userName=jane@example.com`.",
