@@ -635,7 +635,7 @@ func oneBody(rec *scimRecorder, method, pathSuffix string) (map[string]any, erro
 	}
 	var body map[string]any
 	if err := json.Unmarshal(reqs[0].Body, &body); err != nil {
-		return nil, fmt.Errorf("%s %s body %s: %v", method, pathSuffix, reqs[0].Body, err)
+		return nil, fmt.Errorf("%s %s body %s: %w", method, pathSuffix, reqs[0].Body, err)
 	}
 	return body, nil
 }
@@ -778,6 +778,48 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// RFC 7644 lets a server answer PATCH with 204 and no body; the provider
+// must not depend on the body, for updates or for the deactivating destroy.
+func TestAccSCIMUser_patchNoContent(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{PatchNoContent: true})
+	e := srv.Emulator
+	const addr = "dbt_scim_user.jane"
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if u, ok := e.User(id); !ok || u.Active {
+				return fmt.Errorf("want user %s kept and deactivated after destroy, got %+v (exists %v)", id, u, ok)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(srv, `
+  user_name    = "jane@example.com"
+  family_name  = "Doe"
+  license_type = "developer"`),
+				Check: emulatorUser(e, addr, func(u emulator.User) error { id = u.ID; return nil }),
+			},
+			{
+				Config: userConfig(srv, `
+  user_name    = "jane.doe@example.com"
+  family_name  = "Smith"
+  license_type = "it"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: emulatorUser(e, addr, func(u emulator.User) error {
+					return wantUser(u, "jane.doe@example.com", "", "Smith", "", "it", true)
+				}),
 			},
 		},
 	})
