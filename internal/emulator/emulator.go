@@ -68,7 +68,11 @@ type Emulator struct {
 	tokenByHash map[string]int64
 	nextTokenID int64
 	faults      []Fault
-	requests    []Request
+
+	// The request log has a lock of its own because it is written while
+	// handlers hold mu, as their responses go out.
+	logMu    sync.Mutex
+	requests []Request
 	// logGeneration invalidates in-flight log slots across ResetRequests.
 	logGeneration int
 	dir           *directory
@@ -144,10 +148,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
-	idx := e.logStart(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, BodyBytes: len(body)})
-	rw := &recordingWriter{ResponseWriter: w}
-	dropped := false
-	defer func() { e.logEnd(idx, rw.status, rw.bytes, dropped) }()
+	// The log entry is filled in as the response is written, before the
+	// bytes reach the client, so a test that reads Requests() right after
+	// its call returns (or fails) sees the complete entry.
+	slot := e.logStart(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, BodyBytes: len(body)})
+	rw := &recordingWriter{ResponseWriter: w, e: e, slot: slot}
 
 	if err != nil {
 		e.writeError(rw, r, http.StatusRequestEntityTooLarge, "The request body is too large.", err.Error())
@@ -168,7 +173,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		switch {
 		case f.ResetBefore:
-			dropped = true
+			e.logDropped(slot, 0)
 			abortConnection(w)
 			return
 		case f.Status != 0:
@@ -183,8 +188,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// POSTs create duplicates.
 			discard := &recordingWriter{ResponseWriter: newDiscardWriter()}
 			e.route(discard, r, body)
-			rw.status = discard.status
-			dropped = true
+			e.logDropped(slot, discard.status)
 			abortConnection(w)
 			return
 		}

@@ -73,16 +73,16 @@ func (e *Emulator) takeFault(r *http.Request) (Fault, bool) {
 // Requests returns a copy of every request seen, in arrival order,
 // including faulted ones.
 func (e *Emulator) Requests() []Request {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
 	return append([]Request(nil), e.requests...)
 }
 
 // ResetRequests empties the request log. Requests still in flight are not
 // re-added when they finish.
 func (e *Emulator) ResetRequests() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
 	e.requests = nil
 	e.logGeneration++
 }
@@ -96,26 +96,35 @@ type logSlot struct {
 // logStart reserves the request's place in the log at arrival, so the log is
 // in arrival order even when responses finish out of order.
 func (e *Emulator) logStart(req Request) logSlot {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
 	e.requests = append(e.requests, req)
 	return logSlot{index: len(e.requests) - 1, generation: e.logGeneration}
 }
 
-// logEnd fills in the outcome of a request logged by logStart.
-func (e *Emulator) logEnd(s logSlot, status, respBytes int, dropped bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// logUpdate changes the entry of a request logged by logStart.
+func (e *Emulator) logUpdate(s logSlot, fn func(*Request)) {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
 	if s.generation != e.logGeneration || s.index >= len(e.requests) {
 		return
 	}
-	r := &e.requests[s.index]
-	r.Status, r.ResponseBytes, r.Dropped = status, respBytes, dropped
+	fn(&e.requests[s.index])
 }
 
-// recordingWriter remembers the status and body size for the request log.
+// logDropped records that a fault closed the connection; status is what
+// the handler would have answered, 0 if it did not run.
+func (e *Emulator) logDropped(s logSlot, status int) {
+	e.logUpdate(s, func(r *Request) { r.Status, r.Dropped = status, true })
+}
+
+// recordingWriter keeps the request log up to date with what is written.
+// It updates the log before passing bytes on, so the entry is complete by
+// the time the client has the whole response. With e nil it only counts.
 type recordingWriter struct {
 	http.ResponseWriter
+	e      *Emulator
+	slot   logSlot
 	status int
 	bytes  int
 }
@@ -123,17 +132,23 @@ type recordingWriter struct {
 func (w *recordingWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		if w.e != nil {
+			w.e.logUpdate(w.slot, func(r *Request) { r.Status = code })
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *recordingWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
-	n, err := w.ResponseWriter.Write(p)
-	w.bytes += n
-	return n, err
+	w.bytes += len(p)
+	if w.e != nil {
+		n := w.bytes
+		w.e.logUpdate(w.slot, func(r *Request) { r.ResponseBytes = n })
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
