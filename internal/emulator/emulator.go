@@ -51,6 +51,12 @@ type Config struct {
 	// with the resource. RFC 7644 §3.5.2 allows both, so clients must not
 	// depend on the body; this flag lets tests prove they don't.
 	PatchNoContent bool
+
+	// StrictMemberRemoval makes a PATCH that removes a user who is not a
+	// member answer 400 noTarget, as RFC 7644 §3.5.2 permits, instead of
+	// treating the removal as already done. Clients that re-send a PATCH
+	// after a lost response must cope with servers that do this.
+	StrictMemberRemoval bool
 }
 
 // Emulator is the in-memory dbt account. All methods are safe for concurrent
@@ -60,6 +66,7 @@ type Emulator struct {
 	adminToken     string
 	now            func() time.Time
 	patchNoContent bool
+	strictRemoval  bool
 
 	mu          sync.Mutex
 	plan        string
@@ -95,6 +102,7 @@ func New(cfg Config) *Emulator {
 		adminToken:     cfg.AdminToken,
 		now:            cfg.Now,
 		patchNoContent: cfg.PatchNoContent,
+		strictRemoval:  cfg.StrictMemberRemoval,
 		plan:           mustPlan(cfg.Plan),
 		tokens:         map[int64]*Token{},
 		tokenByHash:    map[string]int64{},

@@ -559,3 +559,49 @@ func TestSeed(t *testing.T) {
 		t.Error("Seed accepted more members per group than users")
 	}
 }
+
+func TestStrictMemberRemoval(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		t.Run(fmt.Sprintf("strict=%v", strict), func(t *testing.T) {
+			h := start(t, emulator.Config{StrictMemberRemoval: strict})
+			tok := h.enableSCIM()
+			ids := seedFixture(t, h.emu, h.clock)
+			eng, alice, carol := ids["engineering"], ids["alice"], ids["carol"]
+			removals := []string{
+				fmt.Sprintf(`{"op": "remove", "path": "members[value eq \"%s\"]"}`, carol),
+				fmt.Sprintf(`{"op": "Remove", "path": "members", "value": [{"value": %q}]}`, carol),
+				`{"op": "remove", "path": "members[display eq \"nobody@example.com\"]"}`,
+				`{"op": "remove", "path": "members[value eq \"31337\"]"}`,
+			}
+			for _, ops := range removals {
+				r := h.scim(http.MethodPatch, "Groups/"+eng, tok, patchBody(ops))
+				if !strict {
+					scimOK(t, r, http.StatusOK, nil)
+					continue
+				}
+				if scimType, detail := scimErrorOf(t, r, http.StatusBadRequest); scimType != "noTarget" {
+					t.Errorf("%s: scimType %q (%s)", ops, scimType, detail)
+				}
+			}
+			// Membership is judged as the earlier operations of the same
+			// PATCH leave it: add then remove is fine either way.
+			ops := fmt.Sprintf(`{"op": "add", "path": "members", "value": [{"value": %q}]}, {"op": "remove", "path": "members[value eq \"%s\"]"},
+				{"op": "remove", "path": "members[value eq \"%s\"]"}`, carol, carol, alice)
+			scimOK(t, h.scim(http.MethodPatch, "Groups/"+eng, tok, patchBody(ops)), http.StatusOK, nil)
+			if got := storedMembers(t, h.emu, eng); !slices.Equal(got, []string{ids["bob"]}) {
+				t.Errorf("members = %v", got)
+			}
+			// ... and remove after remove is not.
+			ops = fmt.Sprintf(`{"op": "remove", "path": "members[value eq \"%s\"]"}, {"op": "remove", "path": "members[value eq \"%s\"]"}`, ids["bob"], ids["bob"])
+			r := h.scim(http.MethodPatch, "Groups/"+eng, tok, patchBody(ops))
+			if strict {
+				scimErrorOf(t, r, http.StatusBadRequest)
+				if got := storedMembers(t, h.emu, eng); len(got) != 1 {
+					t.Errorf("a refused PATCH changed members: %v", got)
+				}
+			} else {
+				scimOK(t, r, http.StatusOK, nil)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -536,6 +537,36 @@ type groupAction struct {
 type groupPlan struct {
 	name, externalID *string
 	actions          []groupAction
+	// overlay and replaced track membership as the earlier operations of
+	// the same PATCH leave it, for StrictMemberRemoval.
+	overlay  map[*userRec]bool
+	replaced bool
+}
+
+func (p *groupPlan) isMember(g *groupRec, u *userRec) bool {
+	if v, ok := p.overlay[u]; ok {
+		return v
+	}
+	return !p.replaced && g.members.has(u)
+}
+
+func (p *groupPlan) add(kind groupActionKind, users []*userRec) {
+	if p.overlay == nil {
+		p.overlay = map[*userRec]bool{}
+	}
+	if kind == actReplace {
+		clear(p.overlay)
+		p.replaced = true
+	}
+	for _, u := range users {
+		p.overlay[u] = kind != actRemove
+	}
+	p.actions = append(p.actions, groupAction{kind: kind, members: users})
+}
+
+// noTarget is the answer to removing a non-member under StrictMemberRemoval.
+func noTarget(what string) *Error {
+	return errf(http.StatusBadRequest, scimTypeNoTarget, "%s is not a member of the group; nothing to remove.", what)
 }
 
 func (e *Emulator) patchGroup(w http.ResponseWriter, r *http.Request, base, id string, body []byte) {
@@ -658,32 +689,38 @@ func (e *Emulator) planMembers(g *groupRec, op string, t target, raw json.RawMes
 		if op != "remove" {
 			return errf(http.StatusBadRequest, scimTypeInvPath, "members[...] paths can only be removed; add members with path \"members\".")
 		}
-		users, err := e.membersMatching(g, t.filter)
+		users, err := e.membersMatching(g, t.filter, plan)
 		if err != nil {
 			return err
 		}
-		plan.actions = append(plan.actions, groupAction{kind: actRemove, members: users})
+		if len(users) == 0 && e.strictRemoval {
+			return noTarget(fmt.Sprintf("No user matching %v", t.filter))
+		}
+		plan.add(actRemove, users)
 		return nil
 	}
 	if op == "remove" {
 		if raw == nil {
-			plan.actions = append(plan.actions, groupAction{kind: actReplace})
+			plan.add(actReplace, nil)
 			return nil
 		}
 		// Entra ID style: path "members" with the members to drop as value.
-		// Ids that are not users are skipped: removing is idempotent, so a
-		// retried request succeeds.
+		// Ids that are not members are skipped: removing is idempotent, so
+		// a retried request succeeds (unless StrictMemberRemoval).
 		ids, err := decodeMemberIDs(raw)
 		if err != nil {
 			return err
 		}
 		var users []*userRec
 		for _, id := range ids {
-			if u, ok := e.dir.users[id]; ok {
+			u, ok := e.dir.users[id]
+			if ok && plan.isMember(g, u) {
 				users = append(users, u)
+			} else if e.strictRemoval {
+				return noTarget("User " + strconv.Quote(id))
 			}
 		}
-		plan.actions = append(plan.actions, groupAction{kind: actRemove, members: users})
+		plan.add(actRemove, users)
 		return nil
 	}
 	var ids []string
@@ -701,19 +738,19 @@ func (e *Emulator) planMembers(g *groupRec, op string, t target, raw json.RawMes
 	if op == "replace" {
 		kind = actReplace
 	}
-	plan.actions = append(plan.actions, groupAction{kind: kind, members: users})
+	plan.add(kind, users)
 	return nil
 }
 
 // membersMatching evaluates a members[...] filter. The common
 // `value eq "id"` is a map lookup, so removing one member of a huge group
 // does not scan it.
-func (e *Emulator) membersMatching(g *groupRec, f filter.Expression) ([]*userRec, *Error) {
+func (e *Emulator) membersMatching(g *groupRec, f filter.Expression, plan *groupPlan) ([]*userRec, *Error) {
 	if x, ok := f.(*filter.AttributeExpression); ok && x.Operator == filter.EQ &&
 		x.AttributePath.URIPrefix == nil && x.AttributePath.SubAttribute == nil &&
 		strings.EqualFold(x.AttributePath.AttributeName, "value") {
 		if s, ok := x.CompareValue.(string); ok {
-			if u, ok := e.dir.users[unescape(s)]; ok && g.members.has(u) {
+			if u, ok := e.dir.users[unescape(s)]; ok && plan.isMember(g, u) {
 				return []*userRec{u}, nil
 			}
 			return nil, nil
@@ -725,10 +762,16 @@ func (e *Emulator) membersMatching(g *groupRec, f filter.Expression) ([]*userRec
 	}
 	var out []*userRec
 	g.members.each(func(u *userRec) {
-		if m.match(u) {
+		if plan.isMember(g, u) && m.match(u) {
 			out = append(out, u)
 		}
 	})
+	// Members added earlier in the same PATCH are candidates too.
+	for u, member := range plan.overlay {
+		if member && !g.members.has(u) && m.match(u) {
+			out = append(out, u)
+		}
+	}
 	return out, nil
 }
 
