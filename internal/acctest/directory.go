@@ -57,8 +57,3 @@ func SCIMToken(srv *emulator.Server) string {
 	scimTokens.Store(srv, value)
 	return value
 }
-
-// SCIMBaseURL is srv's SCIM 2.0 base URL, as the provider derives it.
-func SCIMBaseURL(srv *emulator.Server) string {
-	return fmt.Sprintf("%s/v3/accounts/%d/scim/v2", srv.HostURL(), srv.Emulator.AccountID())
-}
