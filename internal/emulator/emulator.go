@@ -9,6 +9,33 @@
 //
 // The emulator is an http.Handler; Start wraps it in a real TCP server because
 // the fault kinds that drop connections only make sense on a real socket.
+//
+// Behaviour worth knowing when writing tests against it:
+//
+//   - Paths: /api/v3/accounts/{id}/scim-config/[tokens/[{id}/]] (admin API,
+//     dbt's envelope, "Token" or "Bearer" admin token) and
+//     /api/v3/accounts/{id}/scim/v2/... (RFC 7644, Bearer SCIM token).
+//     Trailing slashes are optional everywhere.
+//   - Check order. Admin: 401 token, 404 account, 403 plan, 405 method.
+//     SCIM: 404 account, 403 plan, 401 token, 403 SCIM disabled. Every
+//     successful SCIM authentication stamps the token's last_used.
+//   - User ids count from 1001 and group ids from 900001, so a user id used
+//     as a group id is a 404 rather than a wrong object.
+//   - Users: userName must contain "@" and equal any work email; it is
+//     unique case-insensitively (409 uniqueness), as is a group's
+//     displayName. licenseType defaults to "developer" on SCIM create and is
+//     kept by a PUT that omits it; a user with no license (only possible
+//     through CreateUserDirect/UpdateUserDirect) cannot join a group
+//     ("All users must have licenses on the account", 400).
+//   - POST answers 201 with Location; PUT replaces (a group PUT without
+//     members empties the group); PATCH is atomic and answers 200 with the
+//     resource (Config.PatchNoContent: 204). Removing a non-member succeeds
+//     unless Config.StrictMemberRemoval. Attributes dbt does not keep
+//     (displayName, title, the enterprise extension, ...) are accepted and
+//     dropped; unknown ones in a PATCH path are 400 invalidPath.
+//   - Lists are in creation order; startIndex < 1 is 1; count is capped at
+//     1000 (the advertised filter.maxResults) and defaults to 100.
+//   - The request log is complete by the time the client has the response.
 package emulator
 
 import (

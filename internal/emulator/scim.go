@@ -13,7 +13,6 @@ const (
 	schemaGroup       = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	schemaDBTUser     = "urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User"
 	schemaListResp    = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	schemaPatchOp     = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 	schemaError       = "urn:ietf:params:scim:api:messages:2.0:Error"
 	schemaSPC         = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 	schemaResType     = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"

@@ -3,7 +3,7 @@
 //
 // On start it prints exactly one line to stdout, "dbt emulator listening on
 // http://HOST:PORT", which scripts parse to find the port; the provider's
-// host_url (that URL + "/api") goes to stderr with the credentials to use.
+// host_url (that URL + "/api") and the account go to stderr.
 package main
 
 import (
@@ -58,7 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "host_url=%s account_id=%d admin_token=%s plan=%s\n", srv.HostURL(), *accountID, *adminToken, *plan)
+	// The admin token is left out: logs get pasted into bug reports.
+	fmt.Fprintf(stderr, "host_url=%s account_id=%d plan=%s\n", srv.HostURL(), *accountID, *plan)
 	// Buffered so the line goes out in one write, then flushed at once:
 	// scripts block on reading it.
 	out := bufio.NewWriter(stdout)
