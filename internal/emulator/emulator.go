@@ -36,6 +36,9 @@
 //   - Lists are in creation order; startIndex < 1 is 1; count is capped at
 //     1000 (the advertised filter.maxResults) and defaults to 100.
 //   - The request log is complete by the time the client has the response.
+//   - Order of misbehaviour: the rate limit (SetRateLimit) first, then an
+//     injected Fault, then chaos (SetChaos: random faults at set rates,
+//     the same sequence for the same seed). Each request meets at most one.
 package emulator
 
 import (
@@ -102,6 +105,9 @@ type Emulator struct {
 	tokenByHash map[string]int64
 	nextTokenID int64
 	faults      []Fault
+
+	// chaos holds the random faults and the rate limiter (chaos.go).
+	chaos chaosState
 
 	// The request log has a lock of its own because it is written while
 	// handlers hold mu, as their responses go out.
@@ -172,8 +178,9 @@ func (e *Emulator) Plan() string {
 	return e.plan
 }
 
-// ServeHTTP logs the request, applies the first matching fault, and
-// otherwise routes it to the admin or SCIM handlers.
+// ServeHTTP logs the request, refuses it when over the rate limit, applies
+// the first matching fault or else a chaos fault, and otherwise routes it to
+// the admin or SCIM handlers.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Read the whole body up front: the request log needs its size even when
 	// a fault means no handler reads it, and handlers get it as bytes.
@@ -194,7 +201,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if e.rateLimited(rw, r) {
+		return
+	}
 	f, ok := e.takeFault(r)
+	if !ok {
+		f, ok = e.chaosFault(r)
+	}
 	if ok {
 		if f.Delay > 0 {
 			t := time.NewTimer(f.Delay)
