@@ -1,0 +1,561 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
+)
+
+var (
+	_ resource.Resource                = (*scimGroupResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
+	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
+)
+
+// SCIM attribute paths the group resource patches (RFC 7643 §4.2).
+const (
+	pathDisplayName = "displayName"
+	pathGroupExtID  = "externalId"
+)
+
+// importDisplayNamePrefix marks an import ID that is a group's displayName,
+// not its SCIM id.
+const importDisplayNamePrefix = "displayName="
+
+// privateGroupImported is the private-state key ImportState sets, so that the
+// Read after import records the members, which Read otherwise reads only
+// while members is set in state.
+const privateGroupImported = "imported"
+
+// scimGroupResource is one group, provisioned through SCIM as an identity
+// provider would push it.
+type scimGroupResource struct {
+	data *providerData
+}
+
+// NewSCIMGroupResource returns the dbt_scim_group resource.
+func NewSCIMGroupResource() resource.Resource { return &scimGroupResource{} }
+
+func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A dbt group provisioned through SCIM 2.0, as an identity provider (Okta, Microsoft " +
+			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
+			"groups by name, so `display_name` is what connects this group to access in dbt.\n\n" +
+			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
+			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
+			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +
+			"back by the next apply. A change sends only the difference, as `add` and `remove` operations batched " +
+			"by the provider's `scim_patch_batch_size`, never the whole list, so changing one member of a large " +
+			"group is one small request. With `members` unset, this resource never reads or writes members: the " +
+			"IdP, dbt's UI or `dbt_scim_group_member` resources manage them. Removing `members` from the " +
+			"configuration stops managing them and leaves the group's members as they are. Do not combine " +
+			"`members` with `dbt_scim_group_member` on the same group: each would undo the other.\n\n" +
+			"A group deleted outside Terraform is removed from state with a warning, and the next apply creates " +
+			"it again.\n\n" +
+			"**Destroy** deletes the group in dbt. Its memberships go with it; the users stay in dbt, and lose " +
+			"whatever access they had through this group only.\n\n" +
+			"**Existing groups are never adopted.** Creating a group whose `display_name` dbt already has fails " +
+			"with the import command to run instead. Import by SCIM id or by name: " +
+			"`terraform import dbt_scim_group.analysts displayName=Analysts`. After import, `members` holds the " +
+			"group's current members, so the configuration can take them over.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The group's SCIM id in dbt.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "The group's name (SCIM `displayName`). dbt maps SCIM groups to its " +
+					"permission groups by this name. Unique in the account, compared without regard to case. " +
+					"Changing it renames the group in place; the id and the members stay.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_id": schema.StringAttribute{
+				MarkdownDescription: "An identifier of the group in your own system (SCIM `externalId`), such as " +
+					"the group's id in your identity provider. Unset means none: one set in dbt shows as drift " +
+					"and is removed. Changes update in place.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"members": schema.SetAttribute{
+				MarkdownDescription: "The SCIM ids of the group's members (users' `id`, for example " +
+					"`dbt_scim_user.jane.id`). When set, the group has exactly these members: anyone added or " +
+					"removed outside Terraform shows as drift and is put back, with only the difference sent. " +
+					"An empty set means no members. Unset (the default) leaves membership alone entirely: it is " +
+					"neither read nor written. Changing from set to unset stops managing members and leaves " +
+					"the current ones in place.",
+				ElementType: types.StringType,
+				CustomType:  newMemberIDsType(),
+				Optional:    true,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+		},
+	}
+}
+
+func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+		return
+	}
+	name := plan.DisplayName.ValueString()
+	g := scim.Group{DisplayName: name, ExternalID: plan.ExternalID.ValueString()}
+	if !plan.Members.IsNull() {
+		// The members go in the POST itself: one request, and the group
+		// never exists without them.
+		ids := plan.Members.IDs()
+		g.Members = make([]scim.Member, len(ids))
+		for i, id := range ids {
+			g.Members[i] = scim.Member{Value: id}
+		}
+	}
+	created, err := r.data.scim.CreateGroup(ctx, g)
+	if apierror.IsKind(err, apierror.KindConflict) {
+		r.addConflict(ctx, &resp.Diagnostics, name, err)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("create group %q", name), err)
+		return
+	}
+	plan.ID = types.StringValue(created.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// addConflict explains a create that met an existing group of the same name:
+// Terraform does not take over a group it did not create unless told to, so
+// the way forward is import, and the diagnostic spells it out.
+func (r *scimGroupResource) addConflict(ctx context.Context, diags *diag.Diagnostics, name string, err error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dbt already has a group named %q", name)
+	existing, lookupErr := r.data.scim.FindGroupByDisplayName(ctx, name, false)
+	switch {
+	case lookupErr != nil:
+		tflog.Debug(ctx, "looking up the conflicting group failed", map[string]any{"error": lookupErr.Error()})
+	case existing != nil:
+		fmt.Fprintf(&b, " (SCIM id %s", existing.ID)
+		if existing.DisplayName != name {
+			fmt.Fprintf(&b, ", named %q: names are compared without regard to case", existing.DisplayName)
+		}
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, ". Terraform does not take over existing groups silently. To manage this group with this "+
+		"resource, import it:\n\n"+
+		"  terraform import dbt_scim_group.<name> '%s%s'\n\n"+
+		"or, with Terraform 1.5 or later, add an import block and apply:\n\n"+
+		"  import {\n    to = dbt_scim_group.<name>\n    id = %q\n  }\n\n"+
+		"After import, members holds the group's current members; set members in the configuration to manage "+
+		"them, or leave it unset to leave them alone.\n\n%s",
+		importDisplayNamePrefix, name, importDisplayNamePrefix+name, err.Error())
+	diags.AddAttributeError(path.Root("display_name"), "Group already exists in dbt", b.String())
+}
+
+func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+		return
+	}
+	imported, diags := req.Private.GetKey(ctx, privateGroupImported)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Members are read only while they are managed (or just after import):
+	// an unmanaged group may be huge, and its members are none of our business.
+	withMembers := !state.Members.IsNull() || len(imported) > 0
+
+	id := state.ID.ValueString()
+	g, err := r.data.scim.GetGroup(ctx, id, withMembers)
+	if apierror.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Group no longer exists in dbt",
+			fmt.Sprintf("Group %s (%q) was deleted outside Terraform. It has been removed from the state; the "+
+				"next apply creates it again.", id, state.DisplayName.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("read group %s", id), err)
+		return
+	}
+	if len(imported) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateGroupImported, nil)...)
+	}
+	state.fill(g, withMembers)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+		return
+	}
+	plan.ID = state.ID
+	id := state.ID.ValueString()
+
+	ops, err := groupPatchOps(state, plan)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the SCIM PATCH for group "+id, err.Error())
+		return
+	}
+	if len(ops) > 0 {
+		if err := r.data.scim.PatchGroup(ctx, id, ops); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("update group %s (%q)", id, state.DisplayName.ValueString()), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
+	}
+
+	// A null plan stops managing members: nothing is sent, and they stay.
+	if !plan.Members.IsNull() {
+		current := state.Members.IDs()
+		if state.Members.IsNull() {
+			// Taking over members that were not managed: the state knows
+			// nothing about them, dbt does.
+			g, err := r.data.scim.GetGroup(ctx, id, true)
+			if err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("read the members of group %s", id), err)
+				r.keepPartialUpdate(ctx, resp, plan, state)
+				return
+			}
+			current = g.MemberIDs()
+		}
+		add, remove := scim.DiffMembers(current, plan.Members.IDs())
+		tflog.Debug(ctx, "updating group members", map[string]any{"id": id, "add": len(add), "remove": len(remove)})
+		if err := r.data.scim.UpdateGroupMembers(ctx, id, add, remove); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("update the members of group %s (%q)", id, plan.DisplayName.ValueString()), err)
+			r.keepPartialUpdate(ctx, resp, plan, state)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// keepPartialUpdate records a rename that went through before the member
+// update failed. The members stay as the prior state had them; the next
+// refresh reads where dbt actually stands, since some batches may have
+// been applied.
+func (r *scimGroupResource) keepPartialUpdate(ctx context.Context, resp *resource.UpdateResponse, plan, state scimGroupModel) {
+	partial := plan
+	partial.Members = state.Members
+	if partial.Members.IsNull() {
+		// Keep members managed, so the next plan reads them and retries.
+		partial.Members = plan.Members
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, partial)...)
+}
+
+func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+		return
+	}
+	id := state.ID.ValueString()
+	if err := r.data.scim.DeleteGroup(ctx, id); err != nil && !apierror.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("delete group %s (%q)", id, state.DisplayName.ValueString()), err)
+	}
+}
+
+// ImportState adopts a group by SCIM id, or by name as "displayName=<name>".
+func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok {
+		if !requireSCIM(r.data, &resp.Diagnostics) {
+			return
+		}
+		g, err := r.data.scim.FindGroupByDisplayName(ctx, name, false)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up group %q to import", name), err)
+			return
+		}
+		if g == nil {
+			resp.Diagnostics.AddError("No such group in dbt",
+				fmt.Sprintf("dbt has no group named %q, so there is nothing to import. Check the spelling, or "+
+					"remove the import and let Terraform create the group.", name))
+			return
+		}
+		id = g.ID
+	}
+	if id == "" || strings.Contains(id, "=") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a dbt_scim_group by its SCIM id, or by name as %s<name>, for example "+
+				"%sAnalysts; got %q.", importDisplayNamePrefix, importDisplayNamePrefix, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateGroupImported, []byte("true"))...)
+}
+
+// groupPatchOps lists the operations that take the group's name and
+// externalId from state to plan; members are patched separately, in batches.
+func groupPatchOps(state, plan scimGroupModel) ([]scim.PatchOperation, error) {
+	var ops []scim.PatchOperation
+	if !plan.DisplayName.Equal(state.DisplayName) {
+		op, err := scim.NewPatchOperation(scim.OpReplace, pathDisplayName, plan.DisplayName.ValueString())
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	switch {
+	case plan.ExternalID.Equal(state.ExternalID):
+	case plan.ExternalID.IsNull():
+		ops = append(ops, scim.PatchOperation{Op: scim.OpRemove, Path: pathGroupExtID})
+	default:
+		op, err := scim.NewPatchOperation(scim.OpReplace, pathGroupExtID, plan.ExternalID.ValueString())
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
+
+// scimGroupModel is the resource's state.
+type scimGroupModel struct {
+	ID          types.String   `tfsdk:"id"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	ExternalID  types.String   `tfsdk:"external_id"`
+	Members     memberIDsValue `tfsdk:"members"`
+}
+
+// fill copies what dbt reports about g. Members are copied only when they
+// were read (withMembers); otherwise the state's stay, null or not.
+func (m *scimGroupModel) fill(g *scim.Group, withMembers bool) {
+	m.ID = types.StringValue(g.ID)
+	// displayName is case-insensitive: a server that folds case is no drift.
+	if m.DisplayName.IsNull() || !strings.EqualFold(m.DisplayName.ValueString(), g.DisplayName) {
+		m.DisplayName = types.StringValue(g.DisplayName)
+	}
+	m.ExternalID = stringOrNull(g.ExternalID)
+	if withMembers {
+		read := newMemberIDs(g.MemberIDs())
+		// Keep the state's value when the members are the same, so an
+		// unchanged large group costs no more than comparing two sets.
+		if !m.Members.Equal(read) {
+			m.Members = read
+		}
+	}
+}
+
+// --- member ids: a set of strings that scales --------------------------------
+
+// memberIDsType is the type of a set of SCIM ids, such as a group's members.
+// It is a set of strings to Terraform, and differs from the framework's set
+// only in cost: the framework compares every pair of elements to find
+// duplicates, to compare two sets, and to match a refreshed set against the
+// prior one (terraform-plugin-framework#1314, #1322), which for a group of
+// 50,000 members is billions of comparisons on every plan. Here each of those
+// is one pass with a map.
+type memberIDsType struct {
+	basetypes.SetType
+}
+
+var _ basetypes.SetTypable = memberIDsType{}
+
+// newMemberIDsType returns the type; use it rather than a zero
+// memberIDsType, whose element type is unset.
+func newMemberIDsType() memberIDsType {
+	return memberIDsType{SetType: basetypes.SetType{ElemType: types.StringType}}
+}
+
+func (t memberIDsType) Equal(o attr.Type) bool {
+	_, ok := o.(memberIDsType)
+	return ok
+}
+
+func (t memberIDsType) String() string { return "memberIDsType" }
+
+func (t memberIDsType) ValueType(context.Context) attr.Value { return memberIDsNull() }
+
+func (t memberIDsType) ValueFromSet(_ context.Context, s basetypes.SetValue) (basetypes.SetValuable, diag.Diagnostics) {
+	return memberIDsValue{SetValue: s}, nil
+}
+
+func (t memberIDsType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := basetypes.SetType{ElemType: types.StringType}.ValueFromTerraform(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(basetypes.SetValue)
+	if !ok {
+		return nil, fmt.Errorf("unexpected value type %T for a set of ids", v)
+	}
+	return memberIDsValue{SetValue: s}, nil
+}
+
+// Validate replaces the framework's pairwise duplicate check, for the code
+// paths that still ask the type rather than the value (ValidateAttribute).
+func (t memberIDsType) Validate(_ context.Context, in tftypes.Value, p path.Path) diag.Diagnostics {
+	if !in.IsKnown() || in.IsNull() {
+		return nil
+	}
+	var elems []tftypes.Value
+	if err := in.As(&elems); err != nil {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(p, "Set Type Validation Error", "Cannot read a set of ids: "+err.Error())
+		return diags
+	}
+	ids := make([]types.String, 0, len(elems))
+	for _, e := range elems {
+		if !e.IsFullyKnown() || e.IsNull() {
+			continue
+		}
+		var s string
+		if err := e.As(&s); err != nil {
+			var diags diag.Diagnostics
+			diags.AddAttributeError(p, "Set Type Validation Error", "Cannot read a set of ids: "+err.Error())
+			return diags
+		}
+		ids = append(ids, types.StringValue(s))
+	}
+	return duplicateIDs(p, ids)
+}
+
+// memberIDsValue is a value of memberIDsType.
+type memberIDsValue struct {
+	basetypes.SetValue
+}
+
+var (
+	_ basetypes.SetValuableWithSemanticEquals = memberIDsValue{}
+	_ xattr.ValidateableAttribute             = memberIDsValue{}
+)
+
+// memberIDsNull is an unset set of ids.
+func memberIDsNull() memberIDsValue {
+	return memberIDsValue{SetValue: basetypes.NewSetNull(types.StringType)}
+}
+
+// newMemberIDs builds a known set from ids, dropping duplicates. It makes
+// one pass and one allocation of elements however large the set.
+func newMemberIDs(ids []string) memberIDsValue {
+	seen := make(map[string]struct{}, len(ids))
+	elems := make([]attr.Value, 0, len(ids))
+	for _, id := range ids {
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		elems = append(elems, types.StringValue(id))
+	}
+	return memberIDsValue{SetValue: types.SetValueMust(types.StringType, elems)}
+}
+
+func (v memberIDsValue) Type(context.Context) attr.Type { return newMemberIDsType() }
+
+// IDs returns the known ids in the set; nil for a null or unknown set.
+func (v memberIDsValue) IDs() []string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	elems := v.Elements()
+	ids := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			ids = append(ids, s.ValueString())
+		}
+	}
+	return ids
+}
+
+// Equal compares as sets, in linear time.
+func (v memberIDsValue) Equal(o attr.Value) bool {
+	other, ok := o.(memberIDsValue)
+	if !ok {
+		return false
+	}
+	if v.IsNull() || other.IsNull() || v.IsUnknown() || other.IsUnknown() {
+		return v.IsNull() == other.IsNull() && v.IsUnknown() == other.IsUnknown()
+	}
+	a, b := v.Elements(), other.Elements()
+	if len(a) != len(b) {
+		return false
+	}
+	have := make(map[string]struct{}, len(a))
+	for _, e := range a {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			return v.SetValue.Equal(other.SetValue) // not plain ids: the exact, slow comparison
+		}
+		have[s.ValueString()] = struct{}{}
+	}
+	for _, e := range b {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			return v.SetValue.Equal(other.SetValue)
+		}
+		if _, ok := have[s.ValueString()]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// SetSemanticEquals tells the framework that a refreshed set equal to the
+// prior one needs no further matching, element by element.
+func (v memberIDsValue) SetSemanticEquals(_ context.Context, prior basetypes.SetValuable) (bool, diag.Diagnostics) {
+	p, ok := prior.(memberIDsValue)
+	return ok && v.Equal(p), nil
+}
+
+// ValidateAttribute reports duplicate ids in one pass.
+func (v memberIDsValue) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+	if v.IsNull() || v.IsUnknown() {
+		return
+	}
+	elems := v.Elements()
+	ids := make([]types.String, 0, len(elems))
+	for _, e := range elems {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			ids = append(ids, s)
+		}
+	}
+	resp.Diagnostics.Append(duplicateIDs(req.Path, ids)...)
+}
+
+func duplicateIDs(p path.Path, ids []types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	seen := make(map[string]struct{}, len(ids))
+	for _, s := range ids {
+		if _, dup := seen[s.ValueString()]; dup {
+			diags.AddAttributeError(p, "Duplicate Set Element",
+				fmt.Sprintf("This attribute contains duplicate values of: %q", s.ValueString()))
+			continue
+		}
+		seen[s.ValueString()] = struct{}{}
+	}
+	return diags
+}
