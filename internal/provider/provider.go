@@ -296,7 +296,7 @@ func (p *dbtProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewSCIMSettingsResource,
 		NewSCIMTokenResource,
 		NewSCIMUserResource,
-		NewSCIMGroupResource,
+		NewSCIMGroupResource, NewSCIMGroupMemberResource,
 	}
 }
 
