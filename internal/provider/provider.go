@@ -306,6 +306,7 @@ func (p *dbtProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewSCIMTokensDataSource,
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
+		NewSCIMGroupDataSource, NewSCIMGroupsDataSource,
 	}
 }
 

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = (*scimGroupsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*scimGroupsDataSource)(nil)
+)
+
+// scimGroupsDataSource lists SCIM groups, every page of them, without members.
+type scimGroupsDataSource struct {
+	data *providerData
+}
+
+// NewSCIMGroupsDataSource returns the dbt_scim_groups data source.
+func NewSCIMGroupsDataSource() datasource.DataSource { return &scimGroupsDataSource{} }
+
+func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_groups"
+}
+
+func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the dbt account's groups through SCIM 2.0, all of them or those matching a " +
+			"SCIM filter, reading every page. Needs the provider's `scim_token`. Members are not listed, so the " +
+			"list stays small however large the groups are; read one group's members with the `dbt_scim_group` " +
+			"data source and `include_members = true`.",
+		Attributes: map[string]schema.Attribute{
+			"filter": schema.StringAttribute{
+				MarkdownDescription: "A SCIM filter (RFC 7644 §3.4.2.2) that the server applies, such as " +
+					"`displayName sw \"analytics-\"` or `externalId pr`. Unset lists every group (an empty string " +
+					"is rejected). A filter with a syntax error fails at plan time, saying where the error is; " +
+					"which attributes and operators work is up to the server.",
+				Optional:   true,
+				Validators: []validator.String{validators.SCIMFilter()},
+			},
+			"groups": schema.ListNestedAttribute{
+				MarkdownDescription: "The groups, in the order the server lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{MarkdownDescription: "The group's SCIM id.", Computed: true},
+						"display_name": schema.StringAttribute{
+							MarkdownDescription: "The group's name (SCIM `displayName`).",
+							Computed:            true,
+						},
+						"external_id": schema.StringAttribute{
+							MarkdownDescription: "The group's `externalId`, its id in an identity provider; null if none.",
+							Computed:            true,
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg scimGroupsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !requireSCIM(d.data, &resp.Diagnostics) {
+		return
+	}
+	groups, err := d.data.scim.ListGroups(ctx, cfg.Filter.ValueString(), false)
+	if err != nil {
+		action := "list groups"
+		if !cfg.Filter.IsNull() {
+			action += " matching " + cfg.Filter.String()
+		}
+		addAPIError(&resp.Diagnostics, action, err)
+		return
+	}
+	cfg.Groups = make([]scimGroupInfoModel, len(groups))
+	for i, g := range groups {
+		cfg.Groups[i] = scimGroupInfoModel{
+			ID:          types.StringValue(g.ID),
+			DisplayName: types.StringValue(g.DisplayName),
+			ExternalID:  stringOrNull(g.ExternalID),
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+type scimGroupsModel struct {
+	Filter types.String         `tfsdk:"filter"`
+	Groups []scimGroupInfoModel `tfsdk:"groups"`
+}
+
+type scimGroupInfoModel struct {
+	ID          types.String `tfsdk:"id"`
+	DisplayName types.String `tfsdk:"display_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+}
