@@ -1,5 +1,5 @@
-# Quickstart: turn SCIM on, mint the token your identity provider uses, and
-# read back the SCIM base URL to give it. `make demo` applies this against the
+# Quickstart: turn SCIM on, mint the token your identity provider uses, read
+# back the SCIM base URL to give it, and manage a few users and a group. `make demo` applies this against the
 # local dbt emulator; against dbt, set DBT_CLOUD_HOST_URL, DBT_CLOUD_ACCOUNT_ID
 # and DBT_CLOUD_TOKEN (an account-admin API token).
 terraform {
@@ -32,8 +32,46 @@ resource "dbt_scim_token" "okta" {
   }
 }
 
-data "dbt_scim_tokens" "all" {
-  depends_on = [dbt_scim_token.okta]
+# Where no identity provider manages them, Terraform can: a token of its own
+# for the SCIM API, then users and a group with authoritative members.
+resource "dbt_scim_token" "terraform" {
+  name = "terraform"
+
+  depends_on = [dbt_scim_settings.this]
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+provider "dbt" {
+  alias      = "directory"
+  scim_token = dbt_scim_token.terraform.token
+}
+
+locals {
+  people = {
+    ada   = { given = "Ada", family = "Lovelace", license = "developer" }
+    grace = { given = "Grace", family = "Hopper", license = "developer" }
+    alan  = { given = "Alan", family = "Turing", license = "read_only" }
+  }
+}
+
+resource "dbt_scim_user" "people" {
+  for_each = local.people
+  provider = dbt.directory
+
+  user_name    = "${each.key}@example.com"
+  given_name   = each.value.given
+  family_name  = each.value.family
+  license_type = each.value.license
+}
+
+resource "dbt_scim_group" "analytics_engineers" {
+  provider = dbt.directory
+
+  display_name = "Analytics Engineers"
+  members      = [dbt_scim_user.people["ada"].id, dbt_scim_user.people["grace"].id]
 }
 
 output "scim_base_url" {
@@ -47,7 +85,12 @@ output "okta_token" {
   sensitive   = true
 }
 
-output "scim_tokens" {
-  description = "Every SCIM token on the account (names and dates, never values)."
-  value       = { for t in data.dbt_scim_tokens.all.tokens : t.id => t.name }
+output "analytics_engineers" {
+  description = "The SCIM group and its member count."
+  value       = "${dbt_scim_group.analytics_engineers.display_name}: ${length(dbt_scim_group.analytics_engineers.members)} members"
+}
+
+output "scim_token_ids" {
+  description = "The SCIM tokens this configuration owns, by name (IDs only: values are never shown)."
+  value       = { (dbt_scim_token.okta.name) = dbt_scim_token.okta.id, (dbt_scim_token.terraform.name) = dbt_scim_token.terraform.id }
 }

@@ -44,6 +44,22 @@ func requireAdmin(d *providerData, diags *diag.Diagnostics) bool {
 	return true
 }
 
+// refreshable says whether Read can reach dbt. A provider block that depends
+// on values known only after apply (say scim_token = dbt_scim_token.x.token
+// while that token is being rotated) is configured with unknowns during the
+// plan; Read then keeps the prior state with a warning instead of failing the
+// whole plan, and the apply, which configures the provider fully, proceeds.
+func refreshable(d *providerData, diags *diag.Diagnostics) bool {
+	if d != nil {
+		return true
+	}
+	diags.AddWarning("Refresh skipped: provider configuration not known yet",
+		"The dbt provider's configuration depends on values that are known only after apply, so this object "+
+			"was not refreshed and its last known state is used for this plan. Changes made in dbt since the last "+
+			"apply will show in the next plan.")
+	return false
+}
+
 // requireSCIM reports whether the SCIM client is ready, and says what to do when it is not.
 func requireSCIM(d *providerData, diags *diag.Diagnostics) bool {
 	if d == nil {

@@ -180,6 +180,9 @@ func (r *scimGroupResource) addConflict(ctx context.Context, diags *diag.Diagnos
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !refreshable(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state scimGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {

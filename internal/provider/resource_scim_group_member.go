@@ -100,6 +100,9 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !refreshable(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state scimGroupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {

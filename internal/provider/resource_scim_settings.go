@@ -102,6 +102,9 @@ func (r *scimSettingsResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !refreshable(r.data, &resp.Diagnostics) {
+		return
+	}
 	if !requireAdmin(r.data, &resp.Diagnostics) {
 		return
 	}

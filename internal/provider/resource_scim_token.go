@@ -167,6 +167,9 @@ func (r *scimTokenResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *scimTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !refreshable(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state scimTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {

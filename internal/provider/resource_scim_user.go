@@ -203,6 +203,9 @@ func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnost
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !refreshable(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {

@@ -1,0 +1,169 @@
+package acctest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// CLI runs the real Terraform CLI against the provider binary built from this
+// source tree, the way a user's machine runs it: Terraform starts one provider
+// process per provider configuration. terraform-plugin-testing serves the
+// provider in process instead, where every alias shares one server and so one
+// configuration; tests of provider aliases, and of whole example
+// configurations, use CLI.
+type CLI struct {
+	t   *testing.T
+	Dir string
+	bin string
+	env []string
+}
+
+var (
+	buildOnce sync.Once
+	builtDir  string
+	buildErr  error
+)
+
+// providerBinaryDir builds the provider once per test process.
+func providerBinaryDir() (string, error) {
+	buildOnce.Do(func() {
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		builtDir, buildErr = os.MkdirTemp("", "dbt-provider-bin-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(builtDir, "terraform-provider-dbt"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+		}
+	})
+	return builtDir, buildErr
+}
+
+// NewCLI prepares a working directory and a CLI configuration whose
+// dev_overrides point at the freshly built provider. env is added to the
+// environment of every command (provider settings such as DBT_CLOUD_TOKEN).
+func NewCLI(t *testing.T, env map[string]string) *CLI {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or run `make test`")
+		}
+	}
+	provDir, err := providerBinaryDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".terraformrc")
+	conf := "provider_installation {\n  dev_overrides {\n"
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		conf += fmt.Sprintf("    %q = %q\n", host+"/dbt-scim/dbt", provDir)
+	}
+	conf += "  }\n  direct {}\n}\n"
+	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &CLI{t: t, Dir: dir, bin: bin}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "DBT_") {
+			continue // only what the test sets
+		}
+		c.env = append(c.env, kv)
+	}
+	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	for k, v := range env {
+		c.env = append(c.env, k+"="+v)
+	}
+	return c
+}
+
+// Write puts one configuration file, main.tf, in the working directory.
+func (c *CLI) Write(config string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.Dir, "main.tf"), []byte(config), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// Run runs one Terraform command and returns its combined output and exit code.
+func (c *CLI) Run(env []string, args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append(args, "-no-color")...) //nolint:gosec // the test's own Terraform CLI
+	cmd.Dir = c.Dir
+	cmd.Env = append(append([]string{}, c.env...), env...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	default:
+		c.t.Fatalf("running terraform %v: %v", args, err)
+		return "", -1
+	}
+}
+
+// MustRun runs a command that has to succeed.
+func (c *CLI) MustRun(args ...string) string {
+	c.t.Helper()
+	out, code := c.Run(nil, args...)
+	if code != 0 {
+		c.t.Fatalf("terraform %s failed (exit %d):\n%s", strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// ExpectEmptyPlan fails the test unless a plan has nothing to do.
+func (c *CLI) ExpectEmptyPlan() {
+	c.t.Helper()
+	out, code := c.Run(nil, "plan", "-input=false", "-detailed-exitcode")
+	if code != 0 {
+		c.t.Fatalf("plan is not empty (exit %d):\n%s", code, out)
+	}
+}
+
+// StateResource is one resource instance of `terraform show -json`.
+type StateResource struct {
+	Address string         `json:"address"`
+	Type    string         `json:"type"`
+	Values  map[string]any `json:"values"`
+}
+
+// Resources returns the state's root module resources by address.
+func (c *CLI) Resources() map[string]StateResource {
+	c.t.Helper()
+	out, code := c.Run(nil, "show", "-json")
+	if code != 0 {
+		c.t.Fatalf("terraform show -json failed:\n%s", out)
+	}
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []StateResource `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		c.t.Fatalf("decoding terraform show -json: %v", err)
+	}
+	res := map[string]StateResource{}
+	for _, r := range doc.Values.RootModule.Resources {
+		res[r.Address] = r
+	}
+	return res
+}
