@@ -41,10 +41,10 @@ func providerBinaryDir() (string, error) {
 		if buildErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(builtDir, "terraform-provider-dbt"), ".")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(builtDir, "terraform-provider-dbt"), ".") //nolint:gosec,noctx // a fixed build of this module
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)
 		}
 	})
 	return builtDir, buildErr
@@ -102,7 +102,7 @@ func (c *CLI) Write(config string) {
 // Run runs one Terraform command and returns its combined output and exit code.
 func (c *CLI) Run(env []string, args ...string) (string, int) {
 	c.t.Helper()
-	cmd := exec.Command(c.bin, append(args, "-no-color")...) //nolint:gosec // the test's own Terraform CLI
+	cmd := exec.CommandContext(c.t.Context(), c.bin, append(args, "-no-color")...) //nolint:gosec // the test's own Terraform CLI
 	cmd.Dir = c.Dir
 	cmd.Env = append(append([]string{}, c.env...), env...)
 	out, err := cmd.CombinedOutput()

@@ -210,7 +210,7 @@ type scimConfigWire struct {
 }
 
 func scimConfigJSON(c SCIMConfig) scimConfigWire {
-	return scimConfigWire{Enabled: c.Enabled, ManualUpdatesAllowed: c.ManualUpdatesAllowed, SCIMControlledLicenseType: c.SCIMControlledLicenseType}
+	return scimConfigWire(c)
 }
 
 // postSCIMConfig is an upsert: enabled and manual_updates_allowed are

@@ -62,7 +62,7 @@ const (
 // Defaults applied by New for zero Config fields.
 const (
 	DefaultAccountID  int64 = 1
-	DefaultAdminToken       = "dbt-admin-token"
+	DefaultAdminToken       = "dbt-admin-token" //nolint:gosec // the emulator's well-known local default
 )
 
 // maxBodyBytes bounds request bodies. It is generous because a group push of

@@ -375,10 +375,10 @@ func compileFilter(raw string, rs *resourceSchema) (*compiledFilter, error) {
 	if err != nil {
 		rewritten, ok := rewriteValuePathSub(raw)
 		if !ok {
-			return nil, fmt.Errorf("cannot parse filter %q: %v", raw, err)
+			return nil, fmt.Errorf("cannot parse filter %q: %w", raw, err)
 		}
 		if expr, err = filter.ParseFilter([]byte(rewritten)); err != nil {
-			return nil, fmt.Errorf("cannot parse filter %q: %v", raw, err)
+			return nil, fmt.Errorf("cannot parse filter %q: %w", raw, err)
 		}
 	}
 	m, err := compileExpr(expr, rs.resolve)

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -523,8 +524,8 @@ func TestDirectChangesAreVisible(t *testing.T) {
 }
 
 func isStatus(err error, status int) bool {
-	e, ok := err.(*emulator.Error)
-	return ok && e.Status == status
+	var e *emulator.Error
+	return errors.As(err, &e) && e.Status == status
 }
 
 func TestSeed(t *testing.T) {

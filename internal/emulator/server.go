@@ -24,7 +24,7 @@ func Start(cfg Config) (*Server, error) {
 // StartAt serves a new emulator on addr ("host:port"; port 0 picks a free
 // port). It returns once the socket is listening, so URL is usable at once.
 func StartAt(addr string, cfg Config) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 // tokenPrefix makes minted tokens recognisable in logs and secret scanners,
 // as real vendor tokens are.
-const tokenPrefix = "dbtc_scim_"
+const tokenPrefix = "dbtc_scim_" //nolint:gosec // a prefix, not a credential
 
 // SCIMConfig is the account's SCIM configuration.
 type SCIMConfig struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -215,7 +216,7 @@ func isGroupMember(ctx context.Context, c *scim.Client, gid, uid string) (bool, 
 			_, err := c.GetGroup(ctx, gid, false)
 			return false, err
 		}
-	case errors.As(err, &apiErr) && (apiErr.Kind == apierror.KindBadRequest || apiErr.StatusCode == 501):
+	case errors.As(err, &apiErr) && (apiErr.Kind == apierror.KindBadRequest || apiErr.StatusCode == http.StatusNotImplemented):
 		tflog.Debug(ctx, "the server does not filter groups by member; reading the group's members instead",
 			map[string]any{"group_id": gid, "error": err.Error()})
 	default:
