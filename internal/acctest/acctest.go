@@ -18,7 +18,7 @@ import (
 )
 
 // AdminToken is the emulator's admin token in tests.
-const AdminToken = "acc-admin-token-0123456789"
+const AdminToken = "acc-admin-token-0123456789" //nolint:gosec // the local emulator's test token
 
 // PreCheck fails the test early, with a useful message, when no Terraform
 // CLI can be found: the plugin-testing fallback downloads one, which this

@@ -32,7 +32,7 @@ const (
 	envHostURL     = "DBT_CLOUD_HOST_URL"
 	envAccountID   = "DBT_CLOUD_ACCOUNT_ID"
 	envToken       = "DBT_CLOUD_TOKEN" //nolint:gosec // the variable's name, not a credential
-	envSCIMToken   = "DBT_SCIM_TOKEN" //nolint:gosec // the variable's name, not a credential
+	envSCIMToken   = "DBT_SCIM_TOKEN"  //nolint:gosec // the variable's name, not a credential
 	envSCIMBaseURL = "DBT_SCIM_BASE_URL"
 
 	defaultHostURL        = "https://cloud.getdbt.com/api"

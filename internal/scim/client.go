@@ -222,7 +222,7 @@ func (c *Client) mustFindUser(ctx context.Context, userName string) (*User, erro
 func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, sendErr error) (*User, error) {
 	found, err := c.FindUserByUserName(ctx, u.UserName)
 	if err != nil {
-		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr)
+		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; no such user exists, so it is safe to retry: %w", u.UserName, sendErr)
@@ -354,7 +354,7 @@ func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove 
 	}
 	g, gerr := c.GetGroup(ctx, id, true)
 	if gerr != nil {
-		return fmt.Errorf("%w (re-reading the group's members after it failed: %v)", err, gerr)
+		return fmt.Errorf("%w (re-reading the group's members after it failed: %v)", err, gerr) //nolint:errorlint // the PATCH error is the one callers match
 	}
 	have := make(map[string]struct{}, len(g.Members))
 	for _, m := range g.Members {

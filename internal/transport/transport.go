@@ -295,7 +295,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 // that may have reached the server is an *apierror.AmbiguousError.
 func (c *Client) transportError(ctx context.Context, cl *call, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%v)", ctxErr, err)
+		err = fmt.Errorf("%w (%v)", ctxErr, err) //nolint:errorlint // cancellation is what callers match
 	}
 	err = &maskedError{msg: c.Mask(err.Error()), err: err}
 	if cl.sentThenFailed.Load() {
