@@ -55,7 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-admin-token must not be empty")
 	}
 
-	srv, err := emulator.StartAt(*listen, //nolint:contextcheck // the server lives until ctx is done, below emulator.Config{AccountID: *accountID, AdminToken: *adminToken, Plan: *plan})
+	// The server lives until ctx is done, below.
+	srv, err := emulator.StartAt(*listen, emulator.Config{AccountID: *accountID, AdminToken: *adminToken, Plan: *plan}) //nolint:contextcheck // see above
 	if err != nil {
 		return err
 	}
