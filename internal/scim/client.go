@@ -407,7 +407,7 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, sendErr error) (*Group, error) {
 	found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
 	if err != nil {
-		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr)
+		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; no such group exists, so it is safe to retry: %w", g.DisplayName, sendErr)
