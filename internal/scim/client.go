@@ -59,6 +59,9 @@ type Client struct {
 	pageSize    int
 	maxPatchOps int
 	now         func() time.Time
+
+	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
+	retryWait      time.Duration // pause before sending a create again
 }
 
 // NewClient checks cfg and returns a Client.
@@ -94,6 +97,12 @@ func NewClient(cfg Config) (*Client, error) {
 		pageSize:    cfg.PageSize,
 		maxPatchOps: cfg.MaxPatchOps,
 		now:         time.Now,
+
+		createAttempts: 1 + max(cfg.MaxRetries, 0),
+		retryWait:      cfg.RetryWaitMin,
+	}
+	if c.retryWait <= 0 {
+		c.retryWait = time.Second
 	}
 	if c.pageSize == 0 {
 		c.pageSize = DefaultPageSize
@@ -147,12 +156,13 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 // KindConflict. When the request fails after it was sent, the user is
 // looked up rather than sent again; see reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	sentAt := c.now()
+	return createSettled(ctx, c,
+		func() (*User, error) { return c.postUser(ctx, u) },
+		func(sentAt time.Time, err error) (*User, error) { return c.reconcileUser(ctx, u, sentAt, err) })
+}
+
+func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 	resp, err := c.do(ctx, http.MethodPost, "/Users", nil, u)
-	var amb *apierror.AmbiguousError
-	if errors.As(err, &amb) {
-		return c.reconcileUser(ctx, u, sentAt, err)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +235,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
-		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; no such user exists, so it is safe to retry: %w", u.UserName, sendErr)
+		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
 	if found.ExternalID == u.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
 		return found, nil
@@ -305,12 +315,13 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 // CreateGroup creates g. When the request fails after it was sent, the
 // group is looked up by displayName rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
-	sentAt := c.now()
+	return createSettled(ctx, c,
+		func() (*Group, error) { return c.postGroup(ctx, g) },
+		func(sentAt time.Time, err error) (*Group, error) { return c.reconcileGroup(ctx, g, sentAt, err) })
+}
+
+func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 	resp, err := c.do(ctx, http.MethodPost, "/Groups", nil, g)
-	var amb *apierror.AmbiguousError
-	if errors.As(err, &amb) {
-		return c.reconcileGroup(ctx, g, sentAt, err)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +421,7 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
-		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; no such group exists, so it is safe to retry: %w", g.DisplayName, sendErr)
+		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
 	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
 		return found, nil
@@ -427,6 +438,44 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 }
 
 // --- plumbing ------------------------------------------------------------
+
+// ErrNotCreated marks a create whose outcome was unknown until a lookup
+// showed nothing was created: sending it again cannot duplicate anything.
+var ErrNotCreated = errors.New("nothing was created, so it is safe to send again")
+
+// createSettled sends a create and, when the server may have carried it out
+// without our hearing so (a connection lost after sending, or a 5xx), asks
+// reconcile what happened instead of re-sending blindly. Only when the lookup
+// proves nothing was created is the create sent again, up to 1+MaxRetries
+// times, so a transient fault does not fail an apply that a retry fixes.
+func createSettled[T any](ctx context.Context, c *Client, send func() (*T, error), reconcile func(sentAt time.Time, err error) (*T, error)) (*T, error) {
+	for attempt := 1; ; attempt++ {
+		sentAt := c.now()
+		out, err := send()
+		if err == nil || !mayHaveWritten(err) {
+			return out, err
+		}
+		found, rerr := reconcile(sentAt, err)
+		if !errors.Is(rerr, ErrNotCreated) || attempt >= c.createAttempts {
+			return found, rerr
+		}
+		select {
+		case <-ctx.Done():
+			return nil, rerr
+		case <-time.After(c.retryWait):
+		}
+	}
+}
+
+// mayHaveWritten says whether a failed request may still have been carried
+// out: its connection failed after sending, or the server failed (5xx).
+func mayHaveWritten(err error) bool {
+	if apierror.IsAmbiguous(err) {
+		return true
+	}
+	var apiErr *apierror.Error
+	return errors.As(err, &apiErr) && apiErr.Kind == apierror.KindServer
+}
 
 func usersPath(id string) string  { return "/Users/" + url.PathEscape(id) }
 func groupsPath(id string) string { return "/Groups/" + url.PathEscape(id) }

@@ -676,7 +676,7 @@ func TestCreateUserAmbiguous(t *testing.T) {
 			name: "not created", commit: false,
 			wantErr: func(err error) bool {
 				var amb *apierror.AmbiguousError
-				return errors.As(err, &amb) && strings.Contains(err.Error(), "safe to retry")
+				return errors.As(err, &amb) && errors.Is(err, ErrNotCreated)
 			},
 		},
 		{
@@ -916,5 +916,66 @@ func TestCreateUserEmptyBody(t *testing.T) {
 	u, err := f.client(t).CreateUser(context.Background(), User{UserName: "e@example.com"})
 	if err != nil || u.ID != "9" {
 		t.Fatalf("got %+v, %v", u, err)
+	}
+}
+
+// A create that failed in a way that may have written (a dropped connection,
+// a 5xx) is sent again only once a lookup proves the failed one created
+// nothing, and then an apply that a retry would fix does not fail.
+func TestCreateResentOnlyWhenProvenNotCreated(t *testing.T) {
+	for _, fault := range []string{"drop", "500"} {
+		t.Run(fault, func(t *testing.T) {
+			var mu sync.Mutex
+			var users []User
+			var groups []Group
+			posts := 0
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch r.Method {
+				case http.MethodPost:
+					posts++
+					if posts%2 == 1 { // every first attempt fails without creating anything
+						if fault == "drop" {
+							dropConnection(t, w)
+						} else {
+							writeJSON(w, http.StatusInternalServerError, NewError(500, "", "boom"))
+						}
+						return
+					}
+					if strings.HasSuffix(r.URL.Path, "/Users") {
+						var u User
+						_ = json.Unmarshal(body, &u)
+						u.ID = "u1"
+						users = append(users, u)
+						writeJSON(w, http.StatusCreated, u)
+					} else {
+						var g Group
+						_ = json.Unmarshal(body, &g)
+						g.ID = "g1"
+						groups = append(groups, g)
+						writeJSON(w, http.StatusCreated, g)
+					}
+				case http.MethodGet:
+					if strings.HasSuffix(r.URL.Path, "/Users") {
+						writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
+					} else {
+						writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
+					}
+				}
+			})
+			c := f.client(t, func(cfg *Config) { cfg.MaxRetries = 2 })
+			u, err := c.CreateUser(context.Background(), User{UserName: "ada@example.com"})
+			if err != nil || u == nil || u.ID != "u1" {
+				t.Fatalf("CreateUser = %+v, %v", u, err)
+			}
+			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "Analysts"})
+			if err != nil || g == nil || g.ID != "g1" {
+				t.Fatalf("CreateGroup = %+v, %v", g, err)
+			}
+			if posts != 4 || len(users) != 1 || len(groups) != 1 {
+				t.Fatalf("%d POSTs, %d users, %d groups; want 4, 1, 1", posts, len(users), len(groups))
+			}
+		})
 	}
 }
