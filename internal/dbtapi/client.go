@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -48,6 +49,7 @@ type Client struct {
 	retryWait  time.Duration
 	pageSize   int
 	now        func() time.Time
+	nameLocks  sync.Map // token name -> *sync.Mutex
 }
 
 // SCIMConfig is the account's SCIM configuration.

@@ -124,13 +124,14 @@ func TestTypedErrors(t *testing.T) {
 			errorJSON(w, tc.status, fmt.Sprintf("user says %d", tc.status), "dev says")
 			return true
 		}
-		_, err := f.client(t).GetSCIMToken(context.Background(), 5)
+		// Delete, not Get: Get confirms a 404 by listing (tested on its own).
+		err := f.client(t).DeleteSCIMToken(context.Background(), 5)
 		var e *apierror.Error
 		if !errors.As(err, &e) {
 			t.Fatalf("%d: want *apierror.Error, got %T %v", tc.status, err, err)
 		}
 		if e.Kind != tc.kind || e.StatusCode != tc.status || e.API != apierror.APIAdmin ||
-			e.Method != "GET" || e.Path != "/api/v3/accounts/42/scim-config/tokens/5/" ||
+			e.Method != "DELETE" || e.Path != "/api/v3/accounts/42/scim-config/tokens/5/" ||
 			e.Message != fmt.Sprintf("user says %d", tc.status) {
 			t.Errorf("%d: %+v", tc.status, e)
 		}
@@ -194,7 +195,7 @@ func TestEnvelopeFailureInside2xx(t *testing.T) {
 		_, _ = io.WriteString(w, `{"data":null,"status":{"code":404,"is_success":false,"user_message":"gone"}}`)
 		return true
 	}
-	_, err := f.client(t).GetSCIMToken(context.Background(), 1)
+	err := f.client(t).DeleteSCIMToken(context.Background(), 1)
 	if !apierror.IsNotFound(err) {
 		t.Fatalf("a 2xx whose envelope says 404 is not-found: %v", err)
 	}
@@ -553,5 +554,86 @@ func TestCreateSCIMTokenSparesOlderTokens(t *testing.T) {
 	stored := f.tokenList()
 	if len(stored) != 2 || stored[0].ID != old.ID || stored[1].ID != tok.ID || stored[1].Value != value {
 		t.Fatalf("server tokens %+v; want the old token kept and exactly one new one", stored)
+	}
+}
+
+// dbt may store a token after the client gave up waiting (a timeout while the
+// backend still works). The retry succeeds; the late token must not survive.
+func TestCreateSCIMTokenSweepsTokenStoredAfterTimeout(t *testing.T) {
+	f := newFake(t)
+	f.storeDelay = func(post int) time.Duration {
+		if post == 1 {
+			return 300 * time.Millisecond
+		}
+		return 0
+	}
+	c := f.client(t, func(cfg *Config) {
+		cfg.RequestTimeout = 100 * time.Millisecond
+		cfg.RetryWaitMin = 400 * time.Millisecond // the retry lands after the slow store
+	})
+	tok, value, err := c.CreateSCIMToken(context.Background(), "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := f.tokenList()
+	if len(stored) != 1 || stored[0].ID != tok.ID || stored[0].Value != value {
+		t.Fatalf("server holds %+v, want only the returned token %d", stored, tok.ID)
+	}
+}
+
+// Two creates of one name at once: a lost response on one must not make it
+// delete the other's fresh token.
+func TestCreateSCIMTokenConcurrentSameNameKeepsBoth(t *testing.T) {
+	f := newFake(t)
+	f.afterStore = func(w http.ResponseWriter, r *http.Request, tok *fakeToken, attempt int) bool {
+		if attempt == 1 {
+			dropConnection(t, w)
+			return true
+		}
+		return false
+	}
+	c := f.client(t)
+	type result struct {
+		tok SCIMToken
+		err error
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			tok, _, err := c.CreateSCIMToken(context.Background(), "okta")
+			results <- result{tok, err}
+		}()
+	}
+	got := map[int64]bool{}
+	for range 2 {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		got[r.tok.ID] = true
+	}
+	stored := f.tokenList()
+	if len(stored) != 2 {
+		t.Fatalf("server holds %d tokens, want 2", len(stored))
+	}
+	for _, s := range stored {
+		if !got[s.ID] {
+			t.Fatalf("server token %d was returned to no caller; returned %v", s.ID, got)
+		}
+	}
+}
+
+// A 404 from a wrong host or account must not read as "token deleted".
+func TestGetSCIMToken404ConfirmedByListing(t *testing.T) {
+	f := newFake(t)
+	tok := f.addToken("okta", time.Now())
+	c := f.client(t)
+	if _, err := c.GetSCIMToken(context.Background(), tok.ID+1); !apierror.IsNotFound(err) {
+		t.Fatalf("a token missing from a working account: err = %v, want not found", err)
+	}
+	wrong := f.client(t, func(cfg *Config) { cfg.AccountID = testAccount + 1 })
+	_, err := wrong.GetSCIMToken(context.Background(), tok.ID)
+	if err == nil || apierror.IsNotFound(err) {
+		t.Fatalf("wrong account: err = %v, want an error that is not 'not found'", err)
 	}
 }

@@ -39,6 +39,10 @@ type fakeDBT struct {
 	// afterStore runs after a token is stored, before answering; returning
 	// true means the answer was handled (e.g. the connection dropped).
 	afterStore func(w http.ResponseWriter, r *http.Request, tok *fakeToken, attempt int) bool
+	// storeDelay makes the n-th create wait before storing, whether or not
+	// the client is still there: a backend that outlives a client timeout.
+	storeDelay func(attempt int) time.Duration
+	posts      int
 	creates    int
 }
 
@@ -180,6 +184,13 @@ func (f *fakeDBT) serve(w http.ResponseWriter, r *http.Request) {
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Name == "" {
 			errorJSON(w, 400, "name is required", "")
 			return
+		}
+		f.mu.Lock()
+		f.posts++
+		post, delay := f.posts, f.storeDelay
+		f.mu.Unlock()
+		if delay != nil {
+			time.Sleep(delay(post))
 		}
 		tok := f.addToken(in.Name, time.Now())
 		f.mu.Lock()

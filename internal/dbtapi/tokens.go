@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -123,12 +124,39 @@ func (c *Client) ListSCIMTokens(ctx context.Context) ([]SCIMToken, error) {
 
 // GetSCIMToken reads one token. A deleted token is an *apierror.Error of
 // KindNotFound.
+//
+// A 404 alone does not prove the token is gone: a wrong host_url or
+// account_id answers 404 for every path, and reading that as "deleted" would
+// drop every token from state. So a 404 is confirmed by listing the account's
+// tokens; only when that list works and lacks the id is the token gone.
 func (c *Client) GetSCIMToken(ctx context.Context, id int64) (SCIMToken, error) {
 	var out tokenBody
-	if _, err := c.do(ctx, call{method: http.MethodGet, path: idPath(id)}, &out); err != nil {
+	_, err := c.do(ctx, call{method: http.MethodGet, path: idPath(id)}, &out)
+	if err == nil {
+		return out.model(), nil
+	}
+	if !apierror.IsNotFound(err) {
 		return SCIMToken{}, err
 	}
-	return out.model(), nil
+	all, lerr := c.ListSCIMTokens(ctx)
+	switch {
+	case apierror.IsNotFound(lerr):
+		// Not typed as not-found: nothing proves the token is gone.
+		return SCIMToken{}, fmt.Errorf("SCIM token %d answered 404, and so did the list of the account's tokens: "+
+			"check the provider's host_url and account_id (%s)", id, c.Mask(lerr.Error()))
+	case lerr != nil:
+		return SCIMToken{}, fmt.Errorf("SCIM token %d answered 404, and listing the account's tokens to confirm "+
+			"it is gone failed: %w", id, lerr)
+	}
+	for _, t := range all {
+		if t.ID == id {
+			return SCIMToken{}, fmt.Errorf("SCIM token %d answered 404 but is still listed: %w", id, &apierror.Error{
+				Kind: apierror.KindUnknown, StatusCode: http.StatusNotFound, Method: http.MethodGet,
+				Path: idPath(id), Message: "inconsistent answers", API: apierror.APIAdmin,
+			})
+		}
+	}
+	return SCIMToken{}, err
 }
 
 // DeleteSCIMToken deletes one token. A token that is already gone is an
@@ -149,6 +177,11 @@ func (c *Client) DeleteSCIMToken(ctx context.Context, id int64) error {
 // up to MaxRetries more times. Whatever the outcome, no orphan is left behind
 // unless the error says so.
 func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, string, error) {
+	// Creates of one name are serialised: another create's reconciliation
+	// would otherwise take our fresh token for its own lost one.
+	unlock := c.lockName(name)
+	defer unlock()
+
 	start := c.now()
 	before, err := c.ListSCIMTokens(ctx)
 	if err != nil {
@@ -164,6 +197,19 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 	for attempt := 1; ; attempt++ {
 		tok, value, err := c.postToken(ctx, name)
 		if err == nil {
+			if attempt > 1 {
+				// A lost request may still have been running on dbt's side
+				// when its orphan was looked for: look once more now.
+				known[tok.ID] = true
+				if orphans, rerr := c.reconcile(ctx, name, known, start); rerr != nil {
+					tflog.Warn(ctx, "Could not check for a token a lost creation request stored late", map[string]any{
+						"name": name, "error": c.Mask(rerr.Error()),
+					})
+				} else if len(orphans) > 0 {
+					tflog.Warn(ctx, "Deleted SCIM tokens a lost creation request stored after it was checked for",
+						map[string]any{"name": name, "token_ids": orphans})
+				}
+			}
 			return tok, value, nil
 		}
 		if !lostResponse(err) {
@@ -186,6 +232,14 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: %s; stopped waiting to retry: %w", name, leftBehind(deleted), err)
 		}
 	}
+}
+
+// lockName serialises token creation per name within this client.
+func (c *Client) lockName(name string) func() {
+	m, _ := c.nameLocks.LoadOrStore(name, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // leftBehind tells the user, in words, that the server holds no orphan.
