@@ -119,7 +119,7 @@ func NewClient(cfg Config) (*Client, error) {
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	var u User
 	if err := c.getResource(ctx, usersPath(id), nil, &u); err != nil {
-		return nil, err
+		return nil, c.confirmGone(ctx, "/Users", id, err)
 	}
 	return &u, nil
 }
@@ -259,7 +259,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 func (c *Client) GetGroup(ctx context.Context, id string, withMembers bool) (*Group, error) {
 	var g Group
 	if err := c.getResource(ctx, groupsPath(id), membersQuery(nil, withMembers), &g); err != nil {
-		return nil, err
+		return nil, c.confirmGone(ctx, "/Groups", id, err)
 	}
 	if !withMembers {
 		g.Members = nil
@@ -438,6 +438,47 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 }
 
 // --- plumbing ------------------------------------------------------------
+
+// confirmGone checks a 404 on one resource before it is reported as not
+// found: a wrong scim_base_url answers 404 for every path, and reading that
+// as "deleted outside Terraform" would drop every user and group from state.
+// The collection is asked for the id with a filter; only when that works and
+// finds nothing is the original not-found error returned.
+func (c *Client) confirmGone(ctx context.Context, collection, id string, err error) error {
+	if !apierror.IsNotFound(err) {
+		return err
+	}
+	q := url.Values{}
+	q.Set("filter", FilterEq("id", id))
+	q.Set("attributes", "id")
+	q.Set("startIndex", "1")
+	q.Set("count", "1")
+	resp, lerr := c.do(ctx, http.MethodGet, collection, q, nil)
+	switch {
+	case apierror.IsNotFound(lerr):
+		// Not typed as not-found: nothing proves the object is gone.
+		return fmt.Errorf("scim: %s/%s answered 404, and so did %s itself: check the provider's scim_base_url "+
+			"(or host_url and account_id) (%s)", collection, id, collection, c.http.Mask(lerr.Error()))
+	case lerr != nil:
+		return fmt.Errorf("scim: %s/%s answered 404, and confirming it is gone failed: %w", collection, id, lerr)
+	}
+	items, total, derr := decodeList[struct {
+		ID string `json:"id"`
+	}](resp.Body)
+	if derr != nil {
+		return fmt.Errorf("scim: %s/%s answered 404, and the list confirming it is gone could not be read: %w", collection, id, derr)
+	}
+	for _, it := range items {
+		if it.ID == id {
+			return fmt.Errorf("scim: %s/%s answered 404 but is listed; not treating it as deleted", collection, id)
+		}
+	}
+	if total > len(items) {
+		return fmt.Errorf("scim: %s/%s answered 404, but the filter on its id matched %d objects; not treating it as deleted",
+			collection, id, total)
+	}
+	return err
+}
 
 // ErrNotCreated marks a create whose outcome was unknown until a lookup
 // showed nothing was created: sending it again cannot duplicate anything.

@@ -430,13 +430,14 @@ func TestErrors(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			_, err := f.client(t).GetUser(context.Background(), "9")
+			// Delete, not Get: Get confirms a 404 first (TestNotFoundIsTyped).
+			err := f.client(t).DeleteUser(context.Background(), "9")
 			var ae *apierror.Error
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %#v, want *apierror.Error", err)
 			}
 			want := apierror.Error{
-				Kind: tt.kind, StatusCode: tt.status, Method: "GET", Path: "/api/v3/accounts/1/scim/v2/Users/9",
+				Kind: tt.kind, StatusCode: tt.status, Method: "DELETE", Path: "/api/v3/accounts/1/scim/v2/Users/9",
 				Message: tt.message, SCIMType: tt.scimType, API: "scim",
 			}
 			if *ae != want {
@@ -448,12 +449,19 @@ func TestErrors(t *testing.T) {
 
 func TestNotFoundIsTyped(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Groups") {
+			writeJSON(w, 200, ListResponse[Group]{TotalResults: 0})
+			return
+		}
 		writeJSON(w, 404, NewError(404, "", "no such resource"))
 	})
 	c := f.client(t)
 	ctx := context.Background()
 	if _, err := c.GetGroup(ctx, "g", false); !apierror.IsNotFound(err) {
 		t.Errorf("GetGroup: %v", err)
+	}
+	if q := f.requests()[1].Query.Get("filter"); q != `id eq "g"` {
+		t.Errorf("the 404 was confirmed with filter %q", q)
 	}
 	if err := c.DeleteUser(ctx, "u"); !apierror.IsNotFound(err) {
 		t.Errorf("DeleteUser: %v", err)
@@ -977,5 +985,19 @@ func TestCreateResentOnlyWhenProvenNotCreated(t *testing.T) {
 				t.Fatalf("%d POSTs, %d users, %d groups; want 4, 1, 1", posts, len(users), len(groups))
 			}
 		})
+	}
+}
+
+// A wrong base URL answers 404 everywhere; that must not read as "deleted".
+func TestNotFoundEverywhereIsNotDeleted(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		http.NotFound(w, r)
+	})
+	c := f.client(t)
+	if _, err := c.GetUser(context.Background(), "u"); err == nil || apierror.IsNotFound(err) {
+		t.Errorf("GetUser: err = %v, want an error that is not 'not found'", err)
+	}
+	if _, err := c.GetGroup(context.Background(), "g", true); err == nil || apierror.IsNotFound(err) {
+		t.Errorf("GetGroup: err = %v, want an error that is not 'not found'", err)
 	}
 }
