@@ -29,6 +29,7 @@ var (
 	_ resource.Resource                = (*scimGroupResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 
 // SCIM attribute paths the group resource patches (RFC 7643 §4.2).
@@ -73,6 +74,10 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"IdP, dbt's UI or `dbt_scim_group_member` resources manage them. Removing `members` from the " +
 			"configuration stops managing them and leaves the group's members as they are. Do not combine " +
 			"`members` with `dbt_scim_group_member` on the same group: each would undo the other.\n\n" +
+			"**Large groups.** Only the difference ever goes to dbt, but Terraform itself slows down as a set " +
+			"grows: every plan compares the whole of `members`, which takes seconds for a few thousand members " +
+			"and minutes for ten thousand. For groups of tens of thousands, leave `members` unset and let your " +
+			"IdP manage them, or manage the memberships you care about with `dbt_scim_group_member`.\n\n" +
 			"A group deleted outside Terraform is removed from state with a warning, and the next apply creates " +
 			"it again.\n\n" +
 			"**Destroy** deletes the group in dbt. Its memberships go with it; the users stay in dbt, and lose " +
@@ -121,6 +126,11 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
+func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
+}
+
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -144,7 +154,12 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("create group %q", name), err)
+		detail := apiErrorDetail(err)
+		if apierror.IsKind(err, apierror.KindBadRequest) && len(g.Members) > 0 {
+			detail += "\n\nIf dbt's message is about a member: every id in members must be the SCIM id of a user " +
+				"of this account that holds a license, such as dbt_scim_user.jane.id."
+		}
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot create group %q", name), detail)
 		return
 	}
 	plan.ID = types.StringValue(created.ID)
@@ -294,7 +309,8 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 // ImportState adopts a group by SCIM id, or by name as "displayName=<name>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok {
+	// An empty name falls through to "Invalid import ID": it is a typo, not a group to look up.
+	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok && strings.TrimSpace(name) != "" {
 		if !requireSCIM(r.data, &resp.Diagnostics) {
 			return
 		}

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -758,4 +761,76 @@ func TestAccSCIMGroup_deletedOutsideTerraform(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A group of DBT_ACC_SCALE_MEMBERS members (say 50000) through the real CLI:
+// create, an empty plan, one member swapped, drift put back. Off by default;
+// it logs how long each step takes.
+func TestAccSCIMGroup_scale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("DBT_ACC_SCALE_MEMBERS"))
+	if n <= 0 {
+		t.Skip("set DBT_ACC_SCALE_MEMBERS to the number of members, for example 50000")
+	}
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	rec, base := recordSCIM(t, srv)
+	p := acctest.DirectoryProviderBlockVia(srv, base)
+	seeded, err := e.Seed(n+1, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := seeded.UserIDs
+	const addr = "dbt_scim_group.analysts"
+	config := func(members []string) string {
+		return groupConfig(p, "  display_name = \"Scale\"\n  members = "+hclStrings(members...))
+	}
+	first, swapped := u[:n], append(slices.Clone(u[1:n]), u[n])
+	var gid string
+	start := time.Now()
+	lap := func(what string) func() {
+		return func() { t.Logf("%s: %v since the previous step", what, time.Since(start)); start = time.Now() }
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: lap("start"),
+				Config:    config(first),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					emulatorGroup(e, addr, func(g emulator.Group) error { return sameMembers(g.Members, first) }),
+					func(s *terraform.State) error { gid, err = stateID(s, addr); return err },
+				),
+			},
+			{
+				PreConfig: func() { lap("create")(); rec.reset() },
+				Config:    config(swapped),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectPatches(rec, addr, []string{removeOp(u[0]), "add members " + u[n]}),
+					emulatorGroup(e, addr, func(g emulator.Group) error { return sameMembers(g.Members, swapped) }),
+				),
+			},
+			{
+				PreConfig: func() {
+					lap("swap one member")()
+					if err := e.RemoveGroupMember(gid, u[1]); err != nil {
+						t.Fatal(err)
+					}
+					rec.reset()
+				},
+				Config: config(swapped),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectPatches(rec, addr, []string{"add members " + u[1]}),
+					emulatorGroup(e, addr, func(g emulator.Group) error { return sameMembers(g.Members, swapped) }),
+				),
+			},
+			{
+				PreConfig: lap("drift put back"),
+				Config:    config(swapped),
+				PlanOnly:  true,
+			},
+		},
+	})
+	lap("empty plan")()
 }
