@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -37,6 +39,8 @@ func (d *scimTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only list tokens with exactly this name.",
 				Optional:            true,
+				// A token's name is 1 to 255 characters: any other matches nothing, which is a mistake.
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The tokens, oldest first.",

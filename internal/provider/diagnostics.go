@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 )
@@ -74,26 +75,41 @@ func requireSCIM(d *providerData, diags *diag.Diagnostics) bool {
 	return true
 }
 
+// requireSCIMToPlan fails the plan of a directory resource that would be
+// created or changed with a provider configured without a SCIM token: the
+// configuration alone shows that every request would be refused, so it
+// should not take an apply to find out. A provider configuration not known
+// yet (nil d) and a destroy (null plan) pass.
+func requireSCIMToPlan(d *providerData, plan tfsdk.Plan, diags *diag.Diagnostics) {
+	if d == nil || d.scim != nil || plan.Raw.IsNull() {
+		return
+	}
+	requireSCIM(d, diags)
+}
+
 // addAPIError turns a client error into a diagnostic that says what failed,
 // why, and what the user can do. Errors are matched by type, never by text.
 func addAPIError(diags *diag.Diagnostics, action string, err error) {
-	summary := "Cannot " + action
+	diags.AddError("Cannot "+action, apiErrorDetail(err))
+}
+
+// apiErrorDetail is addAPIError's detail, for diagnostics that add to it.
+func apiErrorDetail(err error) string {
 	var apiErr *apierror.Error
 	var ambiguous *apierror.AmbiguousError
 	switch {
 	case errors.Is(err, context.Canceled):
-		diags.AddError(summary, "The operation was cancelled before dbt answered.")
+		return "The operation was cancelled before dbt answered."
 	case errors.Is(err, context.DeadlineExceeded):
-		diags.AddError(summary, "The operation timed out before dbt answered. Raise the provider's "+
-			"request_timeout or try again.\n\n"+err.Error())
+		return "The operation timed out before dbt answered. Raise the provider's request_timeout or try again.\n\n" +
+			err.Error()
 	case errors.As(err, &ambiguous):
-		diags.AddError(summary, "The connection to dbt failed after the request was sent, so it is not known "+
-			"whether dbt carried it out. Run terraform apply again: the provider reconciles with what dbt has.\n\n"+
-			err.Error())
+		return "The connection to dbt failed after the request was sent, so it is not known whether dbt carried " +
+			"it out. Run terraform apply again: the provider reconciles with what dbt has.\n\n" + err.Error()
 	case errors.As(err, &apiErr):
-		diags.AddError(summary, apiErr.Error()+"\n\n"+hintFor(apiErr))
+		return apiErr.Error() + "\n\n" + hintFor(apiErr)
 	default:
-		diags.AddError(summary, err.Error())
+		return err.Error()
 	}
 }
 
@@ -108,8 +124,14 @@ func hintFor(e *apierror.Error) string {
 		return "dbt did not accept the API token. Check the provider's token attribute or the " + envToken +
 			" environment variable, and that the token belongs to this account."
 	case apierror.KindForbidden:
-		return "SCIM needs a dbt Enterprise plan, and the API token needs account-admin rights on this account. " +
-			"If SCIM is disabled on the account, enable it first with dbt_scim_settings."
+		if e.API == apierror.APISCIM {
+			// The SCIM token is account-wide, so a refusal is about the
+			// account: its plan, or SCIM being off.
+			return "dbt refuses SCIM requests unless the account is on a dbt Enterprise plan and SCIM is " +
+				"enabled on it. If SCIM is disabled, enable SCIM with a dbt_scim_settings resource " +
+				"(enabled = true) and make the directory resources depend on it."
+		}
+		return "SCIM needs a dbt Enterprise plan, and the API token needs account-admin rights on this account."
 	case apierror.KindNotFound:
 		return "dbt has no such object. Check the account_id and the IDs in your configuration."
 	case apierror.KindConflict:

@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimGroupMemberResource)(nil)
 )
 
 // scimGroupMemberResource is one user's membership of one group. It is
@@ -83,6 +84,11 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
+func (r *scimGroupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
+}
+
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -93,7 +99,22 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	// SCIM's add is idempotent: a user already in the group stays, and this
 	// resource takes the membership over.
 	if err := r.data.scim.UpdateGroupMembers(ctx, gid, []string{uid}, nil); err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("add user %s to group %s", uid, gid), err)
+		summary := fmt.Sprintf("Cannot add user %s to group %s", uid, gid)
+		// The PATCH addresses the group, so a 404 is the group; the one
+		// value it carries is the user, so a 400 is about the user.
+		switch {
+		case apierror.IsNotFound(err):
+			resp.Diagnostics.AddAttributeError(path.Root("group_id"), summary,
+				fmt.Sprintf("dbt has no group with SCIM id %q. Check group_id: it takes a group's SCIM id, such as "+
+					"dbt_scim_group.analysts.id.\n\n%s", gid, err))
+		case apierror.IsKind(err, apierror.KindBadRequest):
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), summary,
+				fmt.Sprintf("dbt refused user %q as a member; its message below says why. Check user_id: it takes "+
+					"the SCIM id of a user of this account that holds a license, such as dbt_scim_user.jane.id."+
+					"\n\n%s", uid, err))
+		default:
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("add user %s to group %s", uid, gid), err)
+		}
 		return
 	}
 	plan.ID = types.StringValue(memberResourceID(gid, uid))

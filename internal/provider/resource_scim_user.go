@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*scimUserResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimUserResource)(nil)
 	_ resource.ResourceWithImportState = (*scimUserResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimUserResource)(nil)
 )
 
 // SCIM attribute paths the resource patches (RFC 7643 §4.1, dbt's extension).
@@ -94,6 +95,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(emailPattern, "must be an email address, such as jane@example.com"),
+					// RFC 5321 §4.5.3.1.3: no address is longer; dbt's email fields hold no more.
+					stringvalidator.LengthAtMost(254),
 				},
 			},
 			"given_name": schema.StringAttribute{
@@ -147,6 +150,11 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 func (r *scimUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
+func (r *scimUserResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -298,7 +306,8 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // "userName=<email>".
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if userName, ok := strings.CutPrefix(id, importUserNamePrefix); ok {
+	// An empty name falls through to "Invalid import ID": it is a typo, not a user to look up.
+	if userName, ok := strings.CutPrefix(id, importUserNamePrefix); ok && strings.TrimSpace(userName) != "" {
 		if !requireSCIM(r.data, &resp.Diagnostics) {
 			return
 		}
