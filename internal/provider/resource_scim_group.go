@@ -29,6 +29,7 @@ var (
 	_ resource.Resource                = (*scimGroupResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 
 // SCIM attribute paths the group resource patches (RFC 7643 §4.2).
@@ -125,6 +126,11 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
+func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
+}
+
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -148,7 +154,12 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("create group %q", name), err)
+		detail := apiErrorDetail(err)
+		if apierror.IsKind(err, apierror.KindBadRequest) && len(g.Members) > 0 {
+			detail += "\n\nIf dbt's message is about a member: every id in members must be the SCIM id of a user " +
+				"of this account that holds a license, such as dbt_scim_user.jane.id."
+		}
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot create group %q", name), detail)
 		return
 	}
 	plan.ID = types.StringValue(created.ID)
@@ -298,7 +309,8 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 // ImportState adopts a group by SCIM id, or by name as "displayName=<name>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok {
+	// An empty name falls through to "Invalid import ID": it is a typo, not a group to look up.
+	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok && strings.TrimSpace(name) != "" {
 		if !requireSCIM(r.data, &resp.Diagnostics) {
 			return
 		}
