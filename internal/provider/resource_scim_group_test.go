@@ -1,15 +1,21 @@
 package provider_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -833,4 +839,92 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 		},
 	})
 	lap("empty plan")()
+}
+
+// A rename that went through is kept when the member update after it
+// fails; the next apply finishes the members.
+func TestAccSCIMGroup_memberUpdateFailsAfterRename(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	u := groupUsers(t, e, "partial", 2)
+	base, failing := failMemberPatches(t, srv)
+	p := acctest.DirectoryProviderBlockVia(srv, base)
+	const addr = "dbt_scim_group.analysts"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: groupConfig(p, "  display_name = \"Before\"\n  members = "+hclStrings(u[0])),
+			},
+			{
+				PreConfig:   func() { failing.Store(true) },
+				Config:      groupConfig(p, "  display_name = \"After\"\n  members = "+hclStrings(u[1])),
+				ExpectError: regexp.MustCompile(`(?s)Cannot update the members of group .*members are frozen`),
+			},
+			{
+				// dbt kept the rename and the old members, and so does the
+				// refreshed state: the plan shows only the members still to
+				// change.
+				PreConfig: func() { failing.Store(false) },
+				Config:    groupConfig(p, "  display_name = \"After\"\n  members = "+hclStrings(u[1])),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectPriorMembers{addr: addr, want: []string{u[0]}},
+						expectPriorValue{addr: addr, attr: "display_name", want: "After"},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: emulatorGroup(e, addr, func(g emulator.Group) error { return wantGroup(g, "After", "", u[1]) }),
+			},
+		},
+	})
+}
+
+// expectPriorValue checks a string attribute of the refreshed state the plan
+// starts from.
+type expectPriorValue struct {
+	addr, attr, want string
+}
+
+func (c expectPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address == c.addr {
+			before, _ := rc.Change.Before.(map[string]any)
+			if got, _ := before[c.attr].(string); got != c.want {
+				resp.Error = fmt.Errorf("%s.%s before the change is %q, want %q", c.addr, c.attr, got, c.want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s not in the plan", c.addr)
+}
+
+// failMemberPatches puts a proxy in front of srv's SCIM API that, while the
+// returned flag is set, refuses every PATCH that changes members with a 400,
+// and passes everything else on. It returns the SCIM base URL through it.
+func failMemberPatches(t *testing.T, srv *emulator.Server) (string, *atomic.Bool) {
+	t.Helper()
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	failing := &atomic.Bool{}
+	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if failing.Load() && r.Method == http.MethodPatch && bytes.Contains(body, []byte(`"members`)) {
+			w.Header().Set("Content-Type", "application/scim+json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400",` +
+				`"scimType":"invalidValue","detail":"members are frozen"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	return fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, srv.Emulator.AccountID()), failing
 }
