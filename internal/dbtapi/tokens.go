@@ -234,6 +234,9 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 	}
 }
 
+// reconcileListTries bounds the listings that look for a lost create's token.
+const reconcileListTries = 5
+
 // lockName serialises token creation per name within this client.
 func (c *Client) lockName(name string) func() {
 	m, _ := c.nameLocks.LoadOrStore(name, &sync.Mutex{})
@@ -297,7 +300,19 @@ func (c *Client) postToken(ctx context.Context, name string) (SCIMToken, string,
 func (c *Client) reconcile(ctx context.Context, name string, known map[int64]bool, start time.Time) ([]int64, error) {
 	lctx, cancel := detached(ctx)
 	defer cancel()
-	now, err := c.ListSCIMTokens(lctx)
+	// An orphan is never found again once this gives up (its value is
+	// unknowable and nothing records it), so the list is tried harder than
+	// a plain read: each try already retries inside the transport.
+	var now []SCIMToken
+	var err error
+	for try := 1; try <= reconcileListTries; try++ {
+		if now, err = c.ListSCIMTokens(lctx); err == nil || lctx.Err() != nil {
+			break
+		}
+		if sleep(lctx, c.retryWait) != nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens to find one the lost request may have created: %w; check dbt for a token named %q and delete it", err, name)
 	}
