@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
 // providerDataFrom turns the value Configure handed out into providerData, or
@@ -103,6 +104,9 @@ func apiErrorDetail(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The operation timed out before dbt answered. Raise the provider's request_timeout or try again.\n\n" +
 			err.Error()
+	case errors.Is(err, scim.ErrNotCreated):
+		return "The request failed on its way through, and dbt was checked afterwards: it holds nothing from " +
+			"it. Running terraform apply again is safe.\n\n" + err.Error()
 	case errors.As(err, &ambiguous):
 		return "The connection to dbt failed after the request was sent, so it is not known whether dbt carried " +
 			"it out. Run terraform apply again: the provider reconciles with what dbt has.\n\n" + err.Error()
