@@ -62,10 +62,31 @@ func refreshable(d *providerData, diags *diag.Diagnostics) bool {
 	return false
 }
 
+// refreshableSCIM is refreshable for the directory resources, whose client
+// may be the only part of the configuration not known yet.
+func refreshableSCIM(d *providerData, diags *diag.Diagnostics) bool {
+	if d != nil && !d.scimDeferred {
+		return true
+	}
+	diags.AddWarning("Refresh skipped: SCIM token not known yet",
+		"The provider's scim_token (or scim_base_url) depends on values known only after apply, typically a "+
+			"dbt_scim_token being created or rotated in this run, so this object was not refreshed and its last "+
+			"known state is used for this plan. Changes made in dbt since the last apply will show in the next plan.")
+	return false
+}
+
 // requireSCIM reports whether the SCIM client is ready, and says what to do when it is not.
 func requireSCIM(d *providerData, diags *diag.Diagnostics) bool {
 	if d == nil {
 		return requireAdmin(d, diags)
+	}
+	if d.scimDeferred {
+		diags.AddError("SCIM token not known yet",
+			"The provider's scim_token (or scim_base_url) depends on values known only after apply, typically a "+
+				"dbt_scim_token being created or rotated in this run, so nothing can be read over SCIM during this "+
+				"plan. Apply the token first (terraform apply -target=<the dbt_scim_token>), or authenticate the "+
+				"directory provider with a token managed outside this configuration.")
+		return false
 	}
 	if d.scim == nil {
 		diags.AddError("Missing SCIM token",
@@ -82,7 +103,7 @@ func requireSCIM(d *providerData, diags *diag.Diagnostics) bool {
 // should not take an apply to find out. A provider configuration not known
 // yet (nil d) and a destroy (null plan) pass.
 func requireSCIMToPlan(d *providerData, plan tfsdk.Plan, diags *diag.Diagnostics) {
-	if d == nil || d.scim != nil || plan.Raw.IsNull() {
+	if d == nil || d.scimDeferred || d.scim != nil || plan.Raw.IsNull() {
 		return
 	}
 	requireSCIM(d, diags)

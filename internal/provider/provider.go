@@ -150,10 +150,12 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
-	admin     *dbtapi.Client // nil when no admin token is configured
-	scim      *scim.Client   // nil when no SCIM token is configured
-	accountID int64
-	clock     clock.Clock
+	admin *dbtapi.Client // nil when no admin token is configured
+	scim  *scim.Client   // nil when no SCIM token is configured, or it is not known yet
+	// scimDeferred is set while the SCIM settings are unknown (plan time).
+	scimDeferred bool
+	accountID    int64
+	clock        clock.Clock
 }
 
 func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -165,12 +167,14 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	// A provider block that depends on values known only after apply is
 	// configured on a later call; resources then say so instead of crashing.
+	// Unknown SCIM settings (a scim_token from a dbt_scim_token being
+	// rotated) defer only the SCIM client: the admin API stays usable.
 	if cfg.HostURL.IsUnknown() || cfg.AccountID.IsUnknown() || cfg.Token.IsUnknown() ||
-		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.SCIMToken.IsUnknown() ||
-		cfg.SCIMBaseURL.IsUnknown() || cfg.SCIMPatchBatch.IsUnknown() {
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client setup")
 		return
 	}
+	scimDeferred := cfg.SCIMToken.IsUnknown() || cfg.SCIMBaseURL.IsUnknown() || cfg.SCIMPatchBatch.IsUnknown()
 
 	hostURL := stringOrEnv(cfg.HostURL, envHostURL, defaultHostURL)
 	if u, err := url.Parse(hostURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -179,12 +183,15 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 				"environment variable to your dbt API URL, for example %s.", hostURL, envHostURL, defaultHostURL))
 	}
 
-	scimToken := stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
-	scimBaseURL := stringOrEnv(cfg.SCIMBaseURL, envSCIMBaseURL, "")
+	var scimToken, scimBaseURL string
+	if !scimDeferred {
+		scimToken = stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
+		scimBaseURL = stringOrEnv(cfg.SCIMBaseURL, envSCIMBaseURL, "")
+	}
 	token := stringOrEnv(cfg.Token, envToken, "")
 	// The admin API needs account_id and token; a configuration with only a
 	// SCIM token and a SCIM base URL (directory resources only) needs neither.
-	needAccount := token != "" || scimToken == "" || scimBaseURL == ""
+	needAccount := token != "" || scimDeferred || scimToken == "" || scimBaseURL == ""
 
 	var accountID int64
 	switch {
@@ -204,7 +211,7 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 				"in your dbt account's URL.", envAccountID))
 	}
 
-	if token == "" && scimToken == "" {
+	if token == "" && scimToken == "" && !scimDeferred {
 		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing dbt API token",
 			fmt.Sprintf("Set the provider's token attribute or the %s environment variable to a dbt API token "+
 				"with account-admin rights.", envToken))
@@ -235,7 +242,7 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		}
 	}
 	userAgent := "terraform-provider-dbt/" + p.version
-	data := &providerData{accountID: accountID, clock: p.clock}
+	data := &providerData{accountID: accountID, clock: p.clock, scimDeferred: scimDeferred}
 	if token != "" {
 		admin, err := dbtapi.New(dbtapi.Config{
 			HostURL:        hostURL,

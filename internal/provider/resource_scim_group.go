@@ -195,7 +195,7 @@ func (r *scimGroupResource) addConflict(ctx context.Context, diags *diag.Diagnos
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshable(r.data, &resp.Diagnostics) {
+	if !refreshableSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state scimGroupModel

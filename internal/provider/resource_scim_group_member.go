@@ -122,7 +122,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshable(r.data, &resp.Diagnostics) {
+	if !refreshableSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state scimGroupMemberModel

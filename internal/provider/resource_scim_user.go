@@ -211,7 +211,7 @@ func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnost
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshable(r.data, &resp.Diagnostics) {
+	if !refreshableSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state scimUserModel
