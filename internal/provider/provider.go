@@ -236,11 +236,8 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	for _, secret := range []string{token, scimToken} {
-		if secret != "" { // an empty mask would match everywhere
-			ctx = tflog.MaskMessageStrings(ctx, secret)
-		}
-	}
+	// Secrets are masked where requests are logged: the transport of each
+	// client holds the tokens it sends (and every token it mints).
 	userAgent := "terraform-provider-dbt/" + p.version
 	data := &providerData{accountID: accountID, clock: p.clock, scimDeferred: scimDeferred}
 	if token != "" {

@@ -264,7 +264,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 			g, err := r.data.scim.GetGroup(ctx, id, true)
 			if err != nil {
 				addAPIError(&resp.Diagnostics, fmt.Sprintf("read the members of group %s", id), err)
-				r.keepPartialUpdate(ctx, resp, plan, state)
+				r.keepPartialUpdate(ctx, resp, plan, state, nil)
 				return
 			}
 			current = g.MemberIDs()
@@ -273,7 +273,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		tflog.Debug(ctx, "updating group members", map[string]any{"id": id, "add": len(add), "remove": len(remove)})
 		if err := r.data.scim.UpdateGroupMembers(ctx, id, add, remove); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("update the members of group %s (%q)", id, plan.DisplayName.ValueString()), err)
-			r.keepPartialUpdate(ctx, resp, plan, state)
+			r.keepPartialUpdate(ctx, resp, plan, state, current)
 			return
 		}
 	}
@@ -283,13 +283,14 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 // keepPartialUpdate records a rename that went through before the member
 // update failed. The members stay as the prior state had them; the next
 // refresh reads where dbt actually stands, since some batches may have
-// been applied.
-func (r *scimGroupResource) keepPartialUpdate(ctx context.Context, resp *resource.UpdateResponse, plan, state scimGroupModel) {
+// been applied. Members being taken over are recorded as dbt had them
+// (current, or none when they could not be read), never as planned: a plan
+// made with -refresh=false must still see what is left to do.
+func (r *scimGroupResource) keepPartialUpdate(ctx context.Context, resp *resource.UpdateResponse, plan, state scimGroupModel, current []string) {
 	partial := plan
 	partial.Members = state.Members
 	if partial.Members.IsNull() {
-		// Keep members managed, so the next plan reads them and retries.
-		partial.Members = plan.Members
+		partial.Members = newMemberIDs(current)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, partial)...)
 }

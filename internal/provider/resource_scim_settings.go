@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -98,7 +99,7 @@ func (r *scimSettingsResource) Create(ctx context.Context, req resource.CreateRe
 		addAPIError(&resp.Diagnostics, "write the SCIM settings", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMSettingsModel(r.data, got))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
 }
 
 func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -127,7 +128,7 @@ func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 		addAPIError(&resp.Diagnostics, "update the SCIM settings", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMSettingsModel(r.data, got))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
 }
 
 func (r *scimSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -151,6 +152,18 @@ func (r *scimSettingsResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), want)...)
+}
+
+// applied is the state after a write: what was planned, as Terraform
+// requires. Should dbt have stored something else (say it refuses one flag
+// while SCIM is off), a warning says so and the next plan shows the drift,
+// instead of Terraform failing the apply as "inconsistent".
+func (r *scimSettingsResource) applied(plan scimSettingsModel, got dbtapi.SCIMConfig, diags *diag.Diagnostics) scimSettingsModel {
+	if want := plan.toAPI(); got != want {
+		diags.AddWarning("dbt stored different SCIM settings",
+			fmt.Sprintf("Terraform asked for %+v and dbt answered with %+v. The next plan shows the difference.", want, got))
+	}
+	return newSCIMSettingsModel(r.data, plan.toAPI())
 }
 
 // scimSettingsModel is the resource's and the data source's state.

@@ -293,12 +293,25 @@ func TestGetDroppedResponseRetried(t *testing.T) {
 	}
 }
 
-func TestGetDroppedExhaustedIsAmbiguous(t *testing.T) {
+func TestDeleteDroppedExhaustedIsAmbiguous(t *testing.T) {
 	srv, n := dropServer(t, 10)
 	c, _ := newTestClient(t, Config{MaxRetries: 1})
 	_, err := c.Do(context.Background(), Request{Method: "DELETE", URL: srv.URL + "/t/1/"})
 	if !apierror.IsAmbiguous(err) {
 		t.Fatalf("want ambiguous, got %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("attempts = %d, want 2", n.Load())
+	}
+}
+
+// A read that fails after it was sent changed nothing: not ambiguous.
+func TestGetDroppedExhaustedIsNotAmbiguous(t *testing.T) {
+	srv, n := dropServer(t, 10)
+	c, _ := newTestClient(t, Config{MaxRetries: 1})
+	_, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/t/1/"})
+	if err == nil || apierror.IsAmbiguous(err) {
+		t.Fatalf("want a plain error, got %v", err)
 	}
 	if n.Load() != 2 {
 		t.Fatalf("attempts = %d, want 2", n.Load())
