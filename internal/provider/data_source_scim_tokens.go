@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"time"
 
@@ -43,7 +44,7 @@ func (d *scimTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
 			"tokens": schema.ListNestedAttribute{
-				MarkdownDescription: "The tokens, oldest first.",
+				MarkdownDescription: "The tokens, oldest first (by ID).",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -76,6 +77,8 @@ func (d *scimTokensDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		addAPIError(&resp.Diagnostics, "list SCIM tokens", err)
 		return
 	}
+	// IDs grow with creation: a stable, oldest-first order whatever dbt's.
+	sort.Slice(toks, func(i, j int) bool { return toks[i].ID < toks[j].ID })
 	cfg.Tokens = []scimTokenInfoModel{}
 	for _, t := range toks {
 		if !cfg.Name.IsNull() && t.Name != cfg.Name.ValueString() {

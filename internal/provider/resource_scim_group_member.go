@@ -53,7 +53,9 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"sets `members`**: that list is authoritative, so each resource would keep undoing the other.\n\n" +
 			"A membership removed outside Terraform is removed from state with a warning, and the next apply " +
 			"adds it again. So is one whose group was deleted.\n\n" +
-			"**Destroy** removes only this user from the group; the user and the group stay in dbt.\n\n" +
+			"**Destroy** removes only this user from the group; the user and the group stay in dbt. A membership " +
+			"that already existed when this resource was created (say your IdP pushed it) is adopted, so destroy " +
+			"removes it too.\n\n" +
 			"Import with `<group_id>/<user_id>`, for example `terraform import dbt_scim_group_member.jane " +
 			"900001/1001`.",
 		Attributes: map[string]schema.Attribute{

@@ -238,8 +238,16 @@ func checkRotationOrder(e *emulator.Emulator, oldID *string) resource.TestCheckF
 		if created < 0 || used < 0 || deleted < 0 || !(created < used && used < deleted) {
 			return fmt.Errorf("want create < use < delete of old token, got request indexes %d, %d, %d", created, used, deleted)
 		}
-		if s.RootModule().Resources["dbt_scim_token.okta"].Primary.ID == *oldID {
+		newID := s.RootModule().Resources["dbt_scim_token.okta"].Primary.ID
+		if newID == *oldID {
 			return fmt.Errorf("token was not replaced")
+		}
+		// The SCIM request in between authenticated with the new token: the
+		// old one might have answered too, but only the new one is marked.
+		for _, tok := range e.Tokens() {
+			if fmt.Sprint(tok.ID) == newID && tok.LastUsed == nil {
+				return fmt.Errorf("the new token %s was never used: the dependant did not get its value", newID)
+			}
 		}
 		return expectOneLiveToken(e, "dbt_scim_token.okta")(s)
 	}

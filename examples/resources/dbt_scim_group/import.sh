@@ -6,4 +6,6 @@ terraform import dbt_scim_group.analysts 'displayName=Analysts'
 terraform import dbt_scim_group.analysts 900001
 
 # Either way, members is read from dbt into the state, so a configuration
-# that sets members takes them over without a surprise diff.
+# that sets members takes them over without a surprise diff. A configuration
+# that leaves members unset shows a one-time update that only drops members
+# from the state (nothing is sent to dbt); members then stay unmanaged.
