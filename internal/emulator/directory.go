@@ -149,15 +149,7 @@ func (m *memberSet) compact() {
 	if m.holes == 0 {
 		return
 	}
-	out := m.order[:0]
-	for _, u := range m.order {
-		if u != nil {
-			m.pos[u] = len(out)
-			out = append(out, u)
-		}
-	}
-	clear(m.order[len(out):])
-	m.order = out
+	m.order = compactOrder(m.order, func(u *userRec, i int) { m.pos[u] = i })
 	m.holes = 0
 }
 
@@ -204,32 +196,32 @@ func newDirectory() *directory {
 // first so that paging without a filter is a slice operation.
 func (d *directory) liveUsers() []*userRec {
 	if d.userHoles > 0 {
-		out := d.userOrder[:0]
-		for _, u := range d.userOrder {
-			if u != nil {
-				u.idx = len(out)
-				out = append(out, u)
-			}
-		}
-		clear(d.userOrder[len(out):])
-		d.userOrder, d.userHoles = out, 0
+		d.userOrder = compactOrder(d.userOrder, func(u *userRec, i int) { u.idx = i })
+		d.userHoles = 0
 	}
 	return d.userOrder
 }
 
 func (d *directory) liveGroups() []*groupRec {
 	if d.groupHoles > 0 {
-		out := d.groupOrder[:0]
-		for _, g := range d.groupOrder {
-			if g != nil {
-				g.idx = len(out)
-				out = append(out, g)
-			}
-		}
-		clear(d.groupOrder[len(out):])
-		d.groupOrder, d.groupHoles = out, 0
+		d.groupOrder = compactOrder(d.groupOrder, func(g *groupRec, i int) { g.idx = i })
+		d.groupHoles = 0
 	}
 	return d.groupOrder
+}
+
+// compactOrder drops the nil (deleted) slots of order in place, keeping the
+// rest in order, and tells moved each record's new position.
+func compactOrder[R any](order []*R, moved func(rec *R, i int)) []*R {
+	out := order[:0]
+	for _, rec := range order {
+		if rec != nil {
+			moved(rec, len(out))
+			out = append(out, rec)
+		}
+	}
+	clear(order[len(out):])
+	return out
 }
 
 // checkUser enforces dbt's rules on a user about to be stored. self is the

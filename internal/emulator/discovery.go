@@ -193,35 +193,27 @@ type listResponse struct {
 }
 
 func (e *Emulator) serveSchemas(w http.ResponseWriter, rest []string, base string) {
-	all := schemas(base)
-	if len(rest) == 0 {
-		writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
-		return
-	}
-	if len(rest) == 1 {
-		for _, s := range all {
-			if s.ID == rest[0] {
-				writeSCIM(w, http.StatusOK, s)
-				return
-			}
-		}
-	}
-	writeSCIMError(w, http.StatusNotFound, "", "Unknown schema.")
+	serveDiscovery(w, rest, schemas(base), func(s schemaDoc) string { return s.ID }, "Unknown schema.")
 }
 
 func (e *Emulator) serveResourceTypes(w http.ResponseWriter, rest []string, base string) {
-	all := resourceTypes(base)
+	serveDiscovery(w, rest, resourceTypes(base), func(rt resourceType) string { return rt.ID }, "Unknown resource type.")
+}
+
+// serveDiscovery answers a fixed discovery list: all of it, or the one entry
+// whose id the path names.
+func serveDiscovery[T any](w http.ResponseWriter, rest []string, all []T, id func(T) string, unknown string) {
 	if len(rest) == 0 {
 		writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
 		return
 	}
 	if len(rest) == 1 {
-		for _, rt := range all {
-			if rt.ID == rest[0] {
-				writeSCIM(w, http.StatusOK, rt)
+		for _, x := range all {
+			if id(x) == rest[0] {
+				writeSCIM(w, http.StatusOK, x)
 				return
 			}
 		}
 	}
-	writeSCIMError(w, http.StatusNotFound, "", "Unknown resource type.")
+	writeSCIMError(w, http.StatusNotFound, "", unknown)
 }

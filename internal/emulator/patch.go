@@ -132,6 +132,29 @@ func objectTargets(raw json.RawMessage, core string) ([]target, []json.RawMessag
 	return ts, vs, nil
 }
 
+// eachTarget calls fn with the target of op and its value: the one its path
+// names, or one per key of a path-less value object, stopping at the first
+// error.
+func eachTarget(op opIn, core string, fn func(t target, raw json.RawMessage) *Error) *Error {
+	if op.Path == "" {
+		ts, vs, err := objectTargets(op.Value, core)
+		if err != nil {
+			return err
+		}
+		for i := range ts {
+			if err := fn(ts[i], vs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	t, err := parseTarget(op.Path, core)
+	if err != nil {
+		return err
+	}
+	return fn(t, op.Value)
+}
+
 func decodeString(raw json.RawMessage, what string) (string, *Error) {
 	var s string
 	if raw == nil {
@@ -155,7 +178,7 @@ func (e *Emulator) patchUser(w http.ResponseWriter, r *http.Request, base, id st
 	defer e.mu.Unlock()
 	rec, found := e.dir.users[id]
 	if !found {
-		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		notFound(w, "User", id)
 		return
 	}
 	u := rec.u
@@ -179,23 +202,9 @@ func (e *Emulator) patchUser(w http.ResponseWriter, r *http.Request, base, id st
 }
 
 func applyUserOp(u *User, op opIn) *Error {
-	if op.Path == "" {
-		ts, vs, err := objectTargets(op.Value, schemaUser)
-		if err != nil {
-			return err
-		}
-		for i := range ts {
-			if err := applyUserTarget(u, op.Op, ts[i], vs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	t, err := parseTarget(op.Path, schemaUser)
-	if err != nil {
-		return err
-	}
-	return applyUserTarget(u, op.Op, t, op.Value)
+	return eachTarget(op, schemaUser, func(t target, raw json.RawMessage) *Error {
+		return applyUserTarget(u, op.Op, t, raw)
+	})
 }
 
 func applyUserTarget(u *User, op string, t target, raw json.RawMessage) *Error {
@@ -579,7 +588,7 @@ func (e *Emulator) patchGroup(w http.ResponseWriter, r *http.Request, base, id s
 	defer e.mu.Unlock()
 	g, found := e.dir.groups[id]
 	if !found {
-		writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
+		notFound(w, "Group", id)
 		return
 	}
 	var plan groupPlan
@@ -622,23 +631,9 @@ func (e *Emulator) patchGroup(w http.ResponseWriter, r *http.Request, base, id s
 }
 
 func (e *Emulator) planGroupOp(g *groupRec, op opIn, plan *groupPlan) *Error {
-	if op.Path == "" {
-		ts, vs, err := objectTargets(op.Value, schemaGroup)
-		if err != nil {
-			return err
-		}
-		for i := range ts {
-			if err := e.planGroupTarget(g, op.Op, ts[i], vs[i], plan); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	t, err := parseTarget(op.Path, schemaGroup)
-	if err != nil {
-		return err
-	}
-	return e.planGroupTarget(g, op.Op, t, op.Value, plan)
+	return eachTarget(op, schemaGroup, func(t target, raw json.RawMessage) *Error {
+		return e.planGroupTarget(g, op.Op, t, raw, plan)
+	})
 }
 
 func (e *Emulator) planGroupTarget(g *groupRec, op string, t target, raw json.RawMessage, plan *groupPlan) *Error {

@@ -161,14 +161,63 @@ func (w *window[T]) offer(x T) {
 	}
 }
 
-func (e *Emulator) serveUsers(w http.ResponseWriter, r *http.Request, rest []string, base string, body []byte) {
+// scimResource is what the /Users and /Groups handlers need to know about
+// one resource type. Routing, listing (paging, filter, attributes), reading
+// and deleting are the same for both and are written once, over it; each
+// type brings its own create, replace (PUT) and PATCH, which differ.
+type scimResource[R, O any] struct {
+	name   string // "User" or "Group", as in error messages
+	schema *resourceSchema
+	// The directory's views of the type; the caller holds e.mu.
+	byID func(*directory) map[string]R
+	live func(*directory) []R
+	// indexed is the attribute whose "eq" filter is answered from byName
+	// rather than by a scan.
+	indexed string
+	byName  func(*directory) map[string]R
+	render  func(e *Emulator, rec R, base string, p projection) O
+
+	create         func(e *Emulator, w http.ResponseWriter, r *http.Request, base string, body []byte)
+	replace, patch func(e *Emulator, w http.ResponseWriter, r *http.Request, base, id string, body []byte)
+	remove         func(e *Emulator, id string) bool
+}
+
+var usersResource = &scimResource[*userRec, userOut]{
+	name:    "User",
+	schema:  userSchema,
+	byID:    func(d *directory) map[string]*userRec { return d.users },
+	live:    (*directory).liveUsers,
+	indexed: "userName",
+	byName:  func(d *directory) map[string]*userRec { return d.byUserName },
+	render:  (*Emulator).renderUser,
+	create:  (*Emulator).createUser,
+	replace: (*Emulator).replaceUser,
+	patch:   (*Emulator).patchUser,
+	remove:  (*Emulator).DeleteUserDirect,
+}
+
+var groupsResource = &scimResource[*groupRec, groupOut]{
+	name:    "Group",
+	schema:  groupSchema,
+	byID:    func(d *directory) map[string]*groupRec { return d.groups },
+	live:    (*directory).liveGroups,
+	indexed: "displayName",
+	byName:  func(d *directory) map[string]*groupRec { return d.byDisplayName },
+	render:  (*Emulator).renderGroup,
+	create:  (*Emulator).createGroup,
+	replace: (*Emulator).replaceGroup,
+	patch:   (*Emulator).patchGroup,
+	remove:  (*Emulator).DeleteGroupDirect,
+}
+
+func serveResource[R, O any](e *Emulator, res *scimResource[R, O], w http.ResponseWriter, r *http.Request, rest []string, base string, body []byte) {
 	switch {
 	case len(rest) == 0:
 		switch r.Method {
 		case http.MethodGet:
-			e.listUsers(w, r, base)
+			listResources(e, res, w, r, base)
 		case http.MethodPost:
-			e.createUser(w, r, base, body)
+			res.create(e, w, r, base, body)
 		default:
 			allowMethods(w, r, http.MethodGet, http.MethodPost)
 		}
@@ -176,13 +225,17 @@ func (e *Emulator) serveUsers(w http.ResponseWriter, r *http.Request, rest []str
 		id := rest[0]
 		switch r.Method {
 		case http.MethodGet:
-			e.getUser(w, r, base, id)
+			getResource(e, res, w, r, base, id)
 		case http.MethodPut:
-			e.replaceUser(w, r, base, id, body)
+			res.replace(e, w, r, base, id, body)
 		case http.MethodPatch:
-			e.patchUser(w, r, base, id, body)
+			res.patch(e, w, r, base, id, body)
 		case http.MethodDelete:
-			e.deleteUser(w, id)
+			if !res.remove(e, id) {
+				notFound(w, res.name, id)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
 		default:
 			allowMethods(w, r, http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete)
 		}
@@ -191,7 +244,12 @@ func (e *Emulator) serveUsers(w http.ResponseWriter, r *http.Request, rest []str
 	}
 }
 
-func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, base string) {
+// notFound answers 404 for a User or Group id.
+func notFound(w http.ResponseWriter, name, id string) {
+	writeSCIMError(w, http.StatusNotFound, "", name+" "+strconv.Quote(id)+" not found.")
+}
+
+func listResources[R, O any](e *Emulator, res *scimResource[R, O], w http.ResponseWriter, r *http.Request, base string) {
 	q := r.URL.Query()
 	start, count, perr := paging(q)
 	if perr != nil {
@@ -201,55 +259,55 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, base string
 	var f *compiledFilter
 	if raw := q.Get("filter"); strings.TrimSpace(raw) != "" {
 		var err error
-		if f, err = compileFilter(raw, userSchema); err != nil {
+		if f, err = compileFilter(raw, res.schema); err != nil {
 			writeSCIMError(w, http.StatusBadRequest, scimTypeInvFilter, err.Error())
 			return
 		}
 	}
-	proj := parseProjection(q, userSchema)
+	proj := parseProjection(q, res.schema)
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	d := e.dir
-	win := window[*userRec]{start: start, count: count}
+	win := window[R]{start: start, count: count}
 	switch {
 	case f == nil:
-		all := d.liveUsers()
+		all := res.live(d)
 		win.total = len(all)
 		lo := min(start-1, len(all))
 		win.page = all[lo:min(lo+count, len(all))]
-	case f.eqIndexed == "userName":
-		if u, ok := d.byUserName[f.eqValue]; ok && f.m.match(u) {
-			win.offer(u)
+	case f.eqIndexed == res.indexed:
+		if rec, ok := res.byName(d)[f.eqValue]; ok && f.m.match(rec) {
+			win.offer(rec)
 		}
 	case f.eqIndexed == "id":
-		if u, ok := d.users[f.eqValue]; ok && f.m.match(u) {
-			win.offer(u)
+		if rec, ok := res.byID(d)[f.eqValue]; ok && f.m.match(rec) {
+			win.offer(rec)
 		}
 	default:
-		for _, u := range d.liveUsers() {
-			if f.m.match(u) {
-				win.offer(u)
+		for _, rec := range res.live(d) {
+			if f.m.match(rec) {
+				win.offer(rec)
 			}
 		}
 	}
-	res := make([]userOut, len(win.page))
-	for i, u := range win.page {
-		res[i] = e.renderUser(u, base, proj)
+	out := make([]O, len(win.page))
+	for i, rec := range win.page {
+		out[i] = res.render(e, rec, base, proj)
 	}
-	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: win.total, StartIndex: start, ItemsPerPage: len(res), Resources: res})
+	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: win.total, StartIndex: start, ItemsPerPage: len(out), Resources: out})
 }
 
-func (e *Emulator) getUser(w http.ResponseWriter, r *http.Request, base, id string) {
-	proj := parseProjection(r.URL.Query(), userSchema)
+func getResource[R, O any](e *Emulator, res *scimResource[R, O], w http.ResponseWriter, r *http.Request, base, id string) {
+	proj := parseProjection(r.URL.Query(), res.schema)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u, ok := e.dir.users[id]
+	rec, ok := res.byID(e.dir)[id]
 	if !ok {
-		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		notFound(w, res.name, id)
 		return
 	}
-	writeSCIM(w, http.StatusOK, e.renderUser(u, base, proj))
+	writeSCIM(w, http.StatusOK, res.render(e, rec, base, proj))
 }
 
 // userFromInput builds the stored form of a POST or PUT body. prev is the
@@ -313,7 +371,7 @@ func (e *Emulator) replaceUser(w http.ResponseWriter, r *http.Request, base, id 
 	defer e.mu.Unlock()
 	rec, ok := e.dir.users[id]
 	if !ok {
-		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
+		notFound(w, "User", id)
 		return
 	}
 	u, err := userFromInput(&in, &rec.u)
@@ -328,115 +386,21 @@ func (e *Emulator) replaceUser(w http.ResponseWriter, r *http.Request, base, id 
 	writeSCIM(w, http.StatusOK, e.renderUser(rec, base, proj))
 }
 
-func (e *Emulator) deleteUser(w http.ResponseWriter, id string) {
-	if !e.DeleteUserDirect(id) {
-		writeSCIMError(w, http.StatusNotFound, "", "User "+strconv.Quote(id)+" not found.")
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (e *Emulator) serveGroups(w http.ResponseWriter, r *http.Request, rest []string, base string, body []byte) {
-	switch {
-	case len(rest) == 0:
-		switch r.Method {
-		case http.MethodGet:
-			e.listGroups(w, r, base)
-		case http.MethodPost:
-			e.createGroup(w, r, base, body)
-		default:
-			allowMethods(w, r, http.MethodGet, http.MethodPost)
-		}
-	case len(rest) == 1:
-		id := rest[0]
-		switch r.Method {
-		case http.MethodGet:
-			e.getGroup(w, r, base, id)
-		case http.MethodPut:
-			e.replaceGroup(w, r, base, id, body)
-		case http.MethodPatch:
-			e.patchGroup(w, r, base, id, body)
-		case http.MethodDelete:
-			if !e.DeleteGroupDirect(id) {
-				writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			allowMethods(w, r, http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete)
-		}
-	default:
-		writeSCIMError(w, http.StatusNotFound, "", msgSCIMNotFound)
-	}
-}
-
-func (e *Emulator) listGroups(w http.ResponseWriter, r *http.Request, base string) {
-	q := r.URL.Query()
-	start, count, perr := paging(q)
-	if perr != nil {
-		writeErr(w, perr)
-		return
-	}
-	var f *compiledFilter
-	if raw := q.Get("filter"); strings.TrimSpace(raw) != "" {
-		var err error
-		if f, err = compileFilter(raw, groupSchema); err != nil {
-			writeSCIMError(w, http.StatusBadRequest, scimTypeInvFilter, err.Error())
-			return
-		}
-	}
-	proj := parseProjection(q, groupSchema)
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	d := e.dir
-	win := window[*groupRec]{start: start, count: count}
-	switch {
-	case f == nil:
-		all := d.liveGroups()
-		win.total = len(all)
-		lo := min(start-1, len(all))
-		win.page = all[lo:min(lo+count, len(all))]
-	case f.eqIndexed == "displayName":
-		if g, ok := d.byDisplayName[f.eqValue]; ok && f.m.match(g) {
-			win.offer(g)
-		}
-	case f.eqIndexed == "id":
-		if g, ok := d.groups[f.eqValue]; ok && f.m.match(g) {
-			win.offer(g)
-		}
-	default:
-		for _, g := range d.liveGroups() {
-			if f.m.match(g) {
-				win.offer(g)
-			}
-		}
-	}
-	res := make([]groupOut, len(win.page))
-	for i, g := range win.page {
-		res[i] = e.renderGroup(g, base, proj)
-	}
-	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaListResp}, TotalResults: win.total, StartIndex: start, ItemsPerPage: len(res), Resources: res})
-}
-
-func (e *Emulator) getGroup(w http.ResponseWriter, r *http.Request, base, id string) {
-	proj := parseProjection(r.URL.Query(), groupSchema)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	g, ok := e.dir.groups[id]
-	if !ok {
-		writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
-		return
-	}
-	writeSCIM(w, http.StatusOK, e.renderGroup(g, base, proj))
-}
-
 func memberIDs(in []memberIn) []string {
 	ids := make([]string, 0, len(in))
 	for _, m := range in {
 		ids = append(ids, string(m.Value))
 	}
 	return ids
+}
+
+// membersIn resolves the members of a POST or PUT body; a body without
+// members has none.
+func (d *directory) membersIn(in *groupIn) ([]*userRec, *Error) {
+	if in.Members == nil {
+		return nil, nil
+	}
+	return d.resolveMembers(memberIDs(*in.Members))
 }
 
 func (e *Emulator) createGroup(w http.ResponseWriter, r *http.Request, base string, body []byte) {
@@ -452,13 +416,10 @@ func (e *Emulator) createGroup(w http.ResponseWriter, r *http.Request, base stri
 		writeErr(w, err)
 		return
 	}
-	var members []*userRec
-	if in.Members != nil {
-		var err *Error
-		if members, err = e.dir.resolveMembers(memberIDs(*in.Members)); err != nil {
-			writeErr(w, err)
-			return
-		}
+	members, err := e.dir.membersIn(&in)
+	if err != nil {
+		writeErr(w, err)
+		return
 	}
 	g := e.dir.insertGroup(Group{DisplayName: name, ExternalID: deref(in.ExternalID)}, members, e.now())
 	w.Header().Set("Location", base+"/Groups/"+g.g.ID)
@@ -478,20 +439,17 @@ func (e *Emulator) replaceGroup(w http.ResponseWriter, r *http.Request, base, id
 	defer e.mu.Unlock()
 	g, ok := e.dir.groups[id]
 	if !ok {
-		writeSCIMError(w, http.StatusNotFound, "", "Group "+strconv.Quote(id)+" not found.")
+		notFound(w, "Group", id)
 		return
 	}
 	if err := e.dir.checkGroupName(name, g); err != nil {
 		writeErr(w, err)
 		return
 	}
-	var members []*userRec
-	if in.Members != nil {
-		var err *Error
-		if members, err = e.dir.resolveMembers(memberIDs(*in.Members)); err != nil {
-			writeErr(w, err)
-			return
-		}
+	members, err := e.dir.membersIn(&in)
+	if err != nil {
+		writeErr(w, err)
+		return
 	}
 	e.dir.renameGroup(g, name)
 	g.g.ExternalID = deref(in.ExternalID)

@@ -114,9 +114,9 @@ func (e *Emulator) serveSCIM(w http.ResponseWriter, r *http.Request, acct string
 		}
 		e.serveResourceTypes(w, segs[1:], base)
 	case "Users":
-		e.serveUsers(w, r, segs[1:], base, body)
+		serveResource(e, usersResource, w, r, segs[1:], base, body)
 	case "Groups":
-		e.serveGroups(w, r, segs[1:], base, body)
+		serveResource(e, groupsResource, w, r, segs[1:], base, body)
 	default:
 		writeSCIMError(w, http.StatusNotFound, "", msgSCIMNotFound)
 	}
