@@ -669,8 +669,16 @@ func setDiff(got, want []string) (extra, missing []string) {
 
 // --- driving the Terraform CLI ----------------------------------------------
 
-// cliProviderAddr is the provider's source address in these configurations.
-const cliProviderAddr = "registry.terraform.io/dbt-scim/dbt"
+// cliProviderAddr is the provider's source address in these configurations:
+// "dbt-scim/dbt" on the CLI's default registry, which is OpenTofu's own when
+// the suite runs under OpenTofu (make test-tofu sets TF_ACC_PROVIDER_HOST).
+func cliProviderAddr() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/dbt-scim/dbt"
+}
 
 // terraformCLI runs the Terraform CLI in one working directory against the
 // provider served from this test process, through Terraform's reattach
@@ -808,7 +816,7 @@ func (c *terraformCLI) serve(ctx context.Context) (string, func(), error) {
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
 	go func() {
-		errCh <- tf6server.Serve(cliProviderAddr, func() tfprotov6.ProviderServer { return server },
+		errCh <- tf6server.Serve(cliProviderAddr(), func() tfprotov6.ProviderServer { return server },
 			tf6server.WithDebug(sctx, cfgCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(c.t))
@@ -824,7 +832,7 @@ func (c *terraformCLI) serve(ctx context.Context) (string, func(), error) {
 		return "", nil, fmt.Errorf("serving the provider: no reattach configuration after 30s")
 	}
 	type addr struct{ Network, String string }
-	reattach, err := json.Marshal(map[string]any{cliProviderAddr: map[string]any{
+	reattach, err := json.Marshal(map[string]any{cliProviderAddr(): map[string]any{
 		"Protocol": string(cfg.Protocol), "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
 		"Addr": addr{cfg.Addr.Network(), cfg.Addr.String()},
 	}})
