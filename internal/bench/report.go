@@ -106,7 +106,8 @@ type Budget struct {
 	Got  string   `json:"got"`
 	Pass bool     `json:"pass"`
 	// Advisory budgets are reported but not held: budgets on time and
-	// memory in quick mode.
+	// memory in quick mode, and a ratio taken where fixed costs outweigh
+	// what it is about.
 	Advisory bool `json:"advisory,omitempty"`
 }
 
@@ -263,7 +264,7 @@ func (r *Report) Markdown(w io.Writer) {
 	}
 	p("\n%d of %d budgets met", held-len(misses), held)
 	if advisory := len(r.Budgets) - held; advisory > 0 {
-		p(" (and %d on time and memory reported as advisory: at quick sizes they measure start-up and noise, not growth)", advisory)
+		p(" (and %d on time and memory reported as advisory: at the sizes they were taken, they measure start-up and noise more than growth)", advisory)
 	}
 	if len(misses) > 0 {
 		names := map[string]bool{}

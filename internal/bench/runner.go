@@ -93,7 +93,7 @@ func (r *runner) record(b Budget) {
 	if !b.Pass {
 		note := ""
 		if b.Advisory {
-			note = " (advisory at these sizes)"
+			note = " (advisory)"
 		}
 		fmt.Fprintf(r.cfg.Progress, "    MISS%s %s: want %s, got %s\n", note, b.Name, b.Want, b.Got)
 	}

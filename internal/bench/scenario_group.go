@@ -120,10 +120,16 @@ func (r *runner) setBaselines(ctx context.Context, ours *Result, members []strin
 		r.judgeEmptyPlan(res)
 		if kind == "set" && res.WallSeconds > 0 {
 			ratio := ours.WallSeconds / res.WallSeconds
-			r.judgeTimed("refresh within 1.5× terraform_data holding the same set",
-				fmt.Sprintf("≤ %.1f", maxBaselineRatio),
-				fmt.Sprintf("%.2f (%.2f s / %.2f s)", ratio, ours.WallSeconds, res.WallSeconds),
-				ratio <= maxBaselineRatio, ours.ID, res.ID)
+			b := Budget{
+				Rows: []string{ours.ID, res.ID}, Name: "refresh within 1.5× terraform_data holding the same set",
+				Want: fmt.Sprintf("≤ %.1f", maxBaselineRatio),
+				Got:  fmt.Sprintf("%.2f (%.2f s / %.2f s)", ratio, ours.WallSeconds, res.WallSeconds),
+				Pass: ratio <= maxBaselineRatio,
+				// Held at the largest size only: below it, the provider's
+				// start-up (about 0.15 s) outweighs the set.
+				Advisory: r.cfg.Mode == "quick" || n != slices.Max(r.cfg.GroupSizes),
+			}
+			r.record(b)
 		}
 	}
 	return nil
