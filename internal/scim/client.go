@@ -343,7 +343,9 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 // group or 204; either way nothing is read back, since a group's members
 // can be many.
 func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation) error {
-	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, NewPatchRequest(ops...))
+	// The answer is not read, so ask the server not to send the members:
+	// for a large group they are megabytes per one-member change.
+	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), membersQuery(nil, false), NewPatchRequest(ops...))
 	return err
 }
 
@@ -388,7 +390,7 @@ func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove 
 func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove []string) error {
 	reqs := MemberPatches(add, remove, c.maxPatchOps)
 	for i, req := range reqs {
-		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {
+		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), membersQuery(nil, false), req); err != nil {
 			if len(reqs) == 1 {
 				return err
 			}
