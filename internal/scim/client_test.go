@@ -604,7 +604,8 @@ func TestUpdateGroupMembersOneChange(t *testing.T) {
 	op := reqs[0][0]
 	if op.Op != OpAdd || op.Path != "members" || string(op.Value) != `[{"value":"new"}]` {
 		t.Errorf("op %+v value %s", op, op.Value)
-	}	// The answer is discarded: the whole group must not come back with it.
+	}
+	// The answer is discarded: the whole group must not come back with it.
 	for _, r := range f.requests() {
 		if r.Method == http.MethodPatch && r.Query.Get("excludedAttributes") != "members" {
 			t.Errorf("PATCH %s without excludedAttributes=members", r.Path)
