@@ -32,8 +32,8 @@ func (r *runner) judgeRatios() {
 			continue
 		}
 		x := Ratio{Phase: phase, Ours: c.WallSeconds, Baseline: d.WallSeconds, Ratio: c.WallSeconds / d.WallSeconds, Max: maxBaselineRatio}
-		if q := byID["c."+phase+".quiet"]; q != nil {
-			x.OursQuiet, x.RatioQuiet = q.WallSeconds, q.WallSeconds/d.WallSeconds
+		if q := byID["c."+phase+".traced"]; q != nil {
+			x.OursTraced, x.RatioTraced = q.WallSeconds, q.WallSeconds/d.WallSeconds
 		}
 		x.Pass = x.Ratio <= x.Max
 		r.rep.Ratios = append(r.rep.Ratios, x)
