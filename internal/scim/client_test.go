@@ -226,6 +226,8 @@ func TestListUsersPaging(t *testing.T) {
 		{"full pages", 0, 100, []string{"1", "101", "201"}},
 		{"server returns fewer than asked", 60, 100, []string{"1", "61", "121", "181", "241"}},
 		{"exact multiple", 0, 125, []string{"1", "126"}},
+		{"default size, server capped at 100", 100, 0, []string{"1", "101", "201"}},
+		{"default size, one page", 0, 0, []string{"1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,7 +245,11 @@ func TestListUsersPaging(t *testing.T) {
 			var starts []string
 			for _, r := range f.requests() {
 				starts = append(starts, r.Query.Get("startIndex"))
-				if r.Query.Get("count") != strconv.Itoa(tt.pageSize) {
+				want := tt.pageSize
+				if want == 0 {
+					want = DefaultPageSize
+				}
+				if r.Query.Get("count") != strconv.Itoa(want) {
 					t.Errorf("count = %q", r.Query.Get("count"))
 				}
 				if r.Query.Has("filter") {
