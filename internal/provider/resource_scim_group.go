@@ -77,7 +77,12 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"**Large groups.** Only the difference ever goes to dbt, but Terraform itself slows down as a set " +
 			"grows: every plan compares the whole of `members`, which takes seconds for a few thousand members " +
 			"and minutes for ten thousand. For groups of tens of thousands, leave `members` unset and let your " +
-			"IdP manage them, or manage the memberships you care about with `dbt_scim_group_member`.\n\n" +
+			"IdP manage them, or manage the memberships you care about with `dbt_scim_group_member`. In a " +
+			"configuration with many groups drawn from one `count` or `for_each` of users, read the ids once " +
+			"through a local (`locals { user_ids = dbt_scim_user.all[*].id }`, or a `for` expression over a " +
+			"`for_each`) and index that in each group: a group that refers to `dbt_scim_user.all` itself makes " +
+			"Terraform build the value of every user instance again for that group, which for a thousand groups " +
+			"and a few thousand users is minutes of plan and gigabytes of memory.\n\n" +
 			"A group deleted outside Terraform is removed from state with a warning, and the next apply creates " +
 			"it again.\n\n" +
 			"**Destroy** deletes the group in dbt. Its memberships go with it; the users stay in dbt, and lose " +

@@ -39,3 +39,26 @@ import {
 resource "dbt_scim_group" "finance" {
   display_name = "Finance"
 }
+
+# Many groups drawn from one set of users: read the ids once through a local
+# and index that. A group that refers to dbt_scim_user.staff itself makes
+# Terraform build every one of its instances again for that group, which
+# with hundreds of groups and thousands of users is minutes of plan.
+locals {
+  staff_ids = { for email, u in dbt_scim_user.staff : email => u.id }
+  teams = {
+    "Team A" = ["ana@example.com"]
+    "Team B" = ["ana@example.com", "bo@example.com"]
+  }
+}
+
+resource "dbt_scim_user" "staff" {
+  for_each  = toset(["ana@example.com", "bo@example.com"])
+  user_name = each.key
+}
+
+resource "dbt_scim_group" "teams" {
+  for_each     = local.teams
+  display_name = each.key
+  members      = [for email in each.value : local.staff_ids[email]]
+}
