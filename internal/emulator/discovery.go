@@ -50,13 +50,13 @@ type spcDoc struct {
 	Meta                  meta         `json:"meta"`
 }
 
-func serviceProviderConfig(base string) spcDoc {
+func serviceProviderConfig(base string, maxResults int) spcDoc {
 	return spcDoc{
 		Schemas:          []string{schemaSPC},
 		DocumentationURI: "https://docs.getdbt.com/docs/cloud/manage-access/scim",
 		Patch:            supported{true},
 		Bulk:             spcBulk{Supported: false},
-		Filter:           spcFilter{Supported: true, MaxResults: maxPageSize},
+		Filter:           spcFilter{Supported: true, MaxResults: maxResults},
 		AuthenticationSchemes: []authScheme{{
 			Type:        "oauthbearertoken",
 			Name:        "OAuth Bearer Token",

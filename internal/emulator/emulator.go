@@ -87,6 +87,12 @@ type Config struct {
 	// treating the removal as already done. Clients that re-send a PATCH
 	// after a lost response must cope with servers that do this.
 	StrictMemberRemoval bool
+
+	// MaxPageSize is the most resources a SCIM list returns in one page,
+	// whatever count asks for, and the filter.maxResults it advertises
+	// (default 1000). A lower one stands in for a server stricter than the
+	// emulator, which clients must page through all the same.
+	MaxPageSize int
 }
 
 // Emulator is the in-memory dbt account. All methods are safe for concurrent
@@ -97,6 +103,7 @@ type Emulator struct {
 	now            func() time.Time
 	patchNoContent bool
 	strictRemoval  bool
+	maxPageSize    int
 
 	mu          sync.Mutex
 	plan        string
@@ -130,12 +137,16 @@ func New(cfg Config) *Emulator {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxPageSize <= 0 {
+		cfg.MaxPageSize = maxPageSize
+	}
 	e := &Emulator{
 		accountID:      cfg.AccountID,
 		adminToken:     cfg.AdminToken,
 		now:            cfg.Now,
 		patchNoContent: cfg.PatchNoContent,
 		strictRemoval:  cfg.StrictMemberRemoval,
+		maxPageSize:    cfg.MaxPageSize,
 		plan:           mustPlan(cfg.Plan),
 		tokens:         map[int64]*Token{},
 		tokenByHash:    map[string]int64{},

@@ -126,10 +126,10 @@ func writeErr(w http.ResponseWriter, err *Error) {
 }
 
 // paging reads startIndex and count (RFC 7644 §3.4.2.4). A startIndex
-// below 1 is taken as 1 and a count above the maximum is capped, as the RFC
-// asks; a count of 0 asks only for totalResults.
-func paging(q url.Values) (start, count int, err *Error) {
-	start, count = 1, defaultPageSize
+// below 1 is taken as 1 and a count above limit is capped, as the RFC asks;
+// a count of 0 asks only for totalResults.
+func paging(q url.Values, limit int) (start, count int, err *Error) {
+	start, count = 1, min(defaultPageSize, limit)
 	if v := strings.TrimSpace(q.Get("startIndex")); v != "" {
 		n, perr := strconv.Atoi(v)
 		if perr != nil {
@@ -142,7 +142,7 @@ func paging(q url.Values) (start, count int, err *Error) {
 		if perr != nil {
 			return 0, 0, errf(http.StatusBadRequest, scimTypeInvValue, "count %q is not an integer.", v)
 		}
-		count = min(max(n, 0), maxPageSize)
+		count = min(max(n, 0), limit)
 	}
 	return start, count, nil
 }
@@ -251,7 +251,7 @@ func notFound(w http.ResponseWriter, name, id string) {
 
 func listResources[R, O any](e *Emulator, res *scimResource[R, O], w http.ResponseWriter, r *http.Request, base string) {
 	q := r.URL.Query()
-	start, count, perr := paging(q)
+	start, count, perr := paging(q, e.maxPageSize)
 	if perr != nil {
 		writeErr(w, perr)
 		return

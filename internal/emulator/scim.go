@@ -102,7 +102,7 @@ func (e *Emulator) serveSCIM(w http.ResponseWriter, r *http.Request, acct string
 		if !allowMethods(w, r, http.MethodGet) {
 			return
 		}
-		writeSCIM(w, http.StatusOK, serviceProviderConfig(base))
+		writeSCIM(w, http.StatusOK, serviceProviderConfig(base, e.maxPageSize))
 	case "Schemas":
 		if !allowMethods(w, r, http.MethodGet) {
 			return

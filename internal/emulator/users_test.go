@@ -603,3 +603,25 @@ func TestAttributeProjection(t *testing.T) {
 		}
 	}
 }
+
+// A lower MaxPageSize caps every page whatever count asks, and is what
+// ServiceProviderConfig advertises.
+func TestMaxPageSize(t *testing.T) {
+	h := start(t, emulator.Config{MaxPageSize: 40})
+	tok := h.enableSCIM()
+	if _, err := h.emu.Seed(100, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]int{"": 40, q("count", "1000"): 40, q("count", "25"): 25, q("startIndex", "81", "count", "1000"): 20} {
+		var l wireList[wireUser]
+		scimOK(t, h.scim(http.MethodGet, "Users"+query, tok, nil), http.StatusOK, &l)
+		if l.ItemsPerPage != want || len(l.Resources) != want || l.TotalResults != 100 {
+			t.Errorf("%q: itemsPerPage %d, %d resources, total %d; want %d of 100", query, l.ItemsPerPage, len(l.Resources), l.TotalResults, want)
+		}
+	}
+	var spc struct{ Filter struct{ MaxResults int } }
+	scimOK(t, h.scim(http.MethodGet, "ServiceProviderConfig", tok, nil), http.StatusOK, &spc)
+	if spc.Filter.MaxResults != 40 {
+		t.Errorf("filter.maxResults = %d, want 40", spc.Filter.MaxResults)
+	}
+}

@@ -17,10 +17,11 @@ import (
 	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
 )
 
-// 150 groups are more than one page: the data source reads them all.
+// 150 groups are more than one page of a server that serves 100 at most:
+// the data source reads them all.
 func TestAccSCIMGroupsDataSource_paging(t *testing.T) {
 	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv := acctest.Emulator(t, emulator.Config{MaxPageSize: 100})
 	e := srv.Emulator
 	seeded, err := e.Seed(10, 150, 5)
 	if err != nil {
@@ -65,6 +66,9 @@ data "dbt_scim_groups" "some" {
 						q, _ := url.ParseQuery(r.Query)
 						if r.Method == "GET" && strings.HasSuffix(r.Path, "/scim/v2/Groups") && q.Get("filter") == "" {
 							starts = append(starts, q.Get("startIndex"))
+							if q.Get("count") != "1000" {
+								return fmt.Errorf("a page asked for count=%q, want the provider's 1000", q.Get("count"))
+							}
 						}
 					}
 					if strings.Join(starts, ",") != "1,101" {

@@ -117,10 +117,11 @@ data "dbt_scim_user" "inactive" {
 	})
 }
 
-// The list reads every page: 250 users is three pages of the provider's 100.
+// The list reads every page: the provider asks for 1,000 a page, and a
+// server that serves 100 at most makes 250 users three pages.
 func TestAccSCIMUsersDataSource_paging(t *testing.T) {
 	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv := acctest.Emulator(t, emulator.Config{MaxPageSize: 100})
 	e := srv.Emulator
 	if _, err := e.Seed(250, 0, 0); err != nil {
 		t.Fatal(err)
@@ -163,6 +164,9 @@ data "dbt_scim_users" "one" {
 					q, _ := url.ParseQuery(r.Query)
 					if r.Method == "GET" && strings.HasSuffix(r.Path, "/Users") && q.Get("filter") == "" {
 						starts[q.Get("startIndex")] = true
+						if q.Get("count") != "1000" {
+							return fmt.Errorf("a page asked for count=%q, want the provider's 1000", q.Get("count"))
+						}
 					}
 				}
 				for _, s := range []string{"1", "101", "201"} {
