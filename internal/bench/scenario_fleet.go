@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/logenv"
 )
 
 // fleet plans, applies and refreshes Users users and Groups groups, and the
@@ -79,7 +81,13 @@ func (r *runner) fleet(ctx context.Context) error {
 
 // tracedSDKLogs turns on every logger inside the provider process, which
 // main.go otherwise turns off when no TF_LOG* variable asks for logs.
-var tracedSDKLogs = []string{"TF_LOG_PROVIDER=TRACE", "TF_LOG_SDK=TRACE", "TF_LOG_SDK_PROTO=TRACE", "TF_LOG_SDK_FRAMEWORK=TRACE"}
+var tracedSDKLogs = func() []string {
+	env := make([]string, len(logenv.Loggers))
+	for i, k := range logenv.Loggers {
+		env[i] = k + "=TRACE"
+	}
+	return env
+}()
 
 // judgeFleet checks dbt's side after the apply of c.
 func (r *runner) judgeFleet(acct *account, row string) {

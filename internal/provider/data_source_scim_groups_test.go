@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
 // 150 groups are more than one page of a server that serves 100 at most:
@@ -66,8 +68,8 @@ data "dbt_scim_groups" "some" {
 						q, _ := url.ParseQuery(r.Query)
 						if r.Method == "GET" && strings.HasSuffix(r.Path, "/scim/v2/Groups") && q.Get("filter") == "" {
 							starts = append(starts, q.Get("startIndex"))
-							if q.Get("count") != "1000" {
-								return fmt.Errorf("a page asked for count=%q, want the provider's 1000", q.Get("count"))
+							if q.Get("count") != strconv.Itoa(scim.DefaultPageSize) {
+								return fmt.Errorf("a page asked for count=%q, want the provider's %d", q.Get("count"), scim.DefaultPageSize)
 							}
 						}
 					}

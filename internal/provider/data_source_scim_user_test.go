@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
 // userObject is what the data sources should show for u.
@@ -164,8 +166,8 @@ data "dbt_scim_users" "one" {
 					q, _ := url.ParseQuery(r.Query)
 					if r.Method == "GET" && strings.HasSuffix(r.Path, "/Users") && q.Get("filter") == "" {
 						starts[q.Get("startIndex")] = true
-						if q.Get("count") != "1000" {
-							return fmt.Errorf("a page asked for count=%q, want the provider's 1000", q.Get("count"))
+						if q.Get("count") != strconv.Itoa(scim.DefaultPageSize) {
+							return fmt.Errorf("a page asked for count=%q, want the provider's %d", q.Get("count"), scim.DefaultPageSize)
 						}
 					}
 				}
