@@ -29,6 +29,7 @@ var (
 	_ resource.Resource                = (*scimGroupResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*scimGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 
@@ -58,6 +59,10 @@ func NewSCIMGroupResource() resource.Resource { return &scimGroupResource{} }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (r *scimGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = objectIdentitySchema("The group's SCIM id in dbt.")
 }
 
 func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -169,6 +174,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	plan.ID = types.StringValue(created.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
 // addConflict explains a create that met an existing group of the same name:
@@ -200,12 +206,15 @@ func (r *scimGroupResource) addConflict(ctx context.Context, diags *diag.Diagnos
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshableSCIM(r.data, &resp.Diagnostics) {
-		return
-	}
 	var state scimGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity is the state's ids, recorded first: Terraform wants one
+	// even when the object turns out to be gone, or is not refreshed now.
+	setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
+	if !refreshableSCIM(r.data, &resp.Diagnostics) || !requireSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	imported, diags := req.Private.GetKey(ctx, privateGroupImported)
@@ -256,6 +265,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		if err := r.data.scim.PatchGroup(ctx, id, ops); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("update group %s (%q)", id, state.DisplayName.ValueString()), err)
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
 			return
 		}
 	}
@@ -283,6 +293,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
 // keepPartialUpdate records a rename that went through before the member
@@ -298,6 +309,7 @@ func (r *scimGroupResource) keepPartialUpdate(ctx context.Context, resp *resourc
 		partial.Members = newMemberIDs(current)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, partial)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, partial.ID, &resp.Diagnostics)
 }
 
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -314,6 +326,15 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState adopts a group by SCIM id, or by name as "displayName=<name>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var ident objectIdentity
+	if importedIdentity(ctx, r.data, req.ID, req.Identity, &ident, &resp.Diagnostics) {
+		// An identity import (what terraform query generates) adopts the group
+		// as configured: members are read only when set in configuration.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ident.ID)...)
+		return
+	} else if resp.Diagnostics.HasError() {
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	// An empty name falls through to "Invalid import ID": it is a typo, not a group to look up.
 	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok && strings.TrimSpace(name) != "" {

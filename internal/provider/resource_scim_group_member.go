@@ -9,12 +9,15 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -26,6 +29,7 @@ var (
 	_ resource.Resource                = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithIdentity    = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimGroupMemberResource)(nil)
 )
 
@@ -41,6 +45,23 @@ func NewSCIMGroupMemberResource() resource.Resource { return &scimGroupMemberRes
 
 func (r *scimGroupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_group_member"
+}
+
+func (r *scimGroupMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"account_id": identityschema.Int64Attribute{OptionalForImport: true, Description: identityAccountDescription},
+			"group_id":   identityschema.StringAttribute{RequiredForImport: true, Description: "The group's SCIM id in dbt."},
+			"user_id":    identityschema.StringAttribute{RequiredForImport: true, Description: "The user's SCIM id in dbt."},
+		},
+	}
+}
+
+// setIdentity records the membership's identity in target.
+func (r *scimGroupMemberResource) setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, m scimGroupMemberModel, diags *diag.Diagnostics) {
+	setIdentity(ctx, target, memberIdentity{
+		AccountID: identityAccount(ctx, r.data, target), GroupID: m.GroupID, UserID: m.UserID,
+	}, diags)
 }
 
 func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -121,15 +142,19 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	}
 	plan.ID = types.StringValue(memberResourceID(gid, uid))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.setIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
 }
 
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshableSCIM(r.data, &resp.Diagnostics) {
-		return
-	}
 	var state scimGroupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity is the state's ids, recorded first: Terraform wants one
+	// even when the object turns out to be gone, or is not refreshed now.
+	r.setIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
+	if !refreshableSCIM(r.data, &resp.Diagnostics) || !requireSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	gid, uid := state.GroupID.ValueString(), state.UserID.ValueString()
@@ -157,11 +182,13 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// Update is never called: both attributes replace the resource.
-func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan scimGroupMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+// Update is never called: both attributes replace the resource. Should
+// Terraform call it anyway, saying so beats recording a membership that was
+// never made.
+func (r *scimGroupMemberResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update of a group membership",
+		"Every attribute of dbt_scim_group_member replaces it, so Terraform should never update one in place. "+
+			"Nothing was changed in dbt. This is a bug in the provider; please report it.")
 }
 
 func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -189,6 +216,12 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 // checks that it exists.
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	gid, uid, ok := parseMemberResourceID(req.ID)
+	var ident memberIdentity
+	if importedIdentity(ctx, r.data, req.ID, req.Identity, &ident, &resp.Diagnostics) {
+		gid, uid, ok = parseMemberResourceID(memberResourceID(ident.GroupID.ValueString(), ident.UserID.ValueString()))
+	} else if resp.Diagnostics.HasError() {
+		return
+	}
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import a dbt_scim_group_member as <group_id>/<user_id>, the group's and the user's SCIM "+

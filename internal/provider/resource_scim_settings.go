@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -21,6 +22,7 @@ var (
 	_ resource.Resource                = (*scimSettingsResource)(nil)
 	_ resource.ResourceWithConfigure   = (*scimSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*scimSettingsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*scimSettingsResource)(nil)
 )
 
 // scimSettingsResource manages the account's one SCIM configuration.
@@ -33,6 +35,15 @@ func NewSCIMSettingsResource() resource.Resource { return &scimSettingsResource{
 
 func (r *scimSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_settings"
+}
+
+func (r *scimSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"account_id": identityschema.Int64Attribute{RequiredForImport: true,
+				Description: "The dbt account ID. An import must name the account the provider is configured for."},
+		},
+	}
 }
 
 func (r *scimSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -100,13 +111,18 @@ func (r *scimSettingsResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
+	setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, &resp.Diagnostics)
 }
 
 func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshable(r.data, &resp.Diagnostics) {
-		return
+	// The identity is the account in state (its id), recorded first:
+	// Terraform wants one even when the settings are not refreshed now.
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if acct, err := strconv.ParseInt(id.ValueString(), 10, 64); err == nil {
+		setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(acct)}, &resp.Diagnostics)
 	}
-	if !requireAdmin(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !refreshable(r.data, &resp.Diagnostics) || !requireAdmin(r.data, &resp.Diagnostics) {
 		return
 	}
 	got, err := r.data.admin.GetSCIMConfig(ctx)
@@ -129,6 +145,7 @@ func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
+	setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, &resp.Diagnostics)
 }
 
 func (r *scimSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -145,6 +162,13 @@ func (r *scimSettingsResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	want := strconv.FormatInt(r.data.accountID, 10)
+	var ident settingsIdentity
+	if importedIdentity(ctx, r.data, req.ID, req.Identity, &ident, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), want)...)
+		return
+	} else if resp.Diagnostics.HasError() {
+		return
+	}
 	if req.ID != want {
 		resp.Diagnostics.AddError("Wrong account ID to import",
 			fmt.Sprintf("The import ID must be the dbt account ID the provider is configured for (%s); got %q.",

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*scimTokenResource)(nil)
 	_ resource.ResourceWithImportState = (*scimTokenResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimTokenResource)(nil)
+	_ resource.ResourceWithIdentity    = (*scimTokenResource)(nil)
 )
 
 // scimTokenResource is one named SCIM token. dbt shows a token's value only
@@ -42,6 +43,10 @@ func NewSCIMTokenResource() resource.Resource { return &scimTokenResource{} }
 
 func (r *scimTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_token"
+}
+
+func (r *scimTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = objectIdentitySchema("The token's numeric ID in dbt, as listed by the `dbt_scim_tokens` data source.")
 }
 
 func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -164,15 +169,19 @@ func (r *scimTokenResource) Create(ctx context.Context, req resource.CreateReque
 	plan.fill(tok)
 	plan.Token = types.StringValue(value)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
 func (r *scimTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshable(r.data, &resp.Diagnostics) {
-		return
-	}
 	var state scimTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity is the state's ids, recorded first: Terraform wants one
+	// even when the object turns out to be gone, or is not refreshed now.
+	setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
+	if !refreshable(r.data, &resp.Diagnostics) || !requireAdmin(r.data, &resp.Diagnostics) {
 		return
 	}
 	id, ok := parseTokenID(state.ID.ValueString(), &resp.Diagnostics)
@@ -207,6 +216,7 @@ func (r *scimTokenResource) Update(ctx context.Context, req resource.UpdateReque
 	state.RotationPeriod = plan.RotationPeriod
 	state.RotateWhenChanged = plan.RotateWhenChanged
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *scimTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -224,13 +234,20 @@ func (r *scimTokenResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState adopts an existing token by ID. Its value cannot be recovered:
-// dbt returns it only at creation, so token stays null.
+// ImportState adopts an existing token by ID, or by identity. Its value
+// cannot be recovered: dbt returns it only at creation, so token stays null.
 func (r *scimTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, ok := parseTokenID(req.ID, &resp.Diagnostics); !ok {
+	id := req.ID
+	var ident objectIdentity
+	if importedIdentity(ctx, r.data, req.ID, req.Identity, &ident, &resp.Diagnostics) {
+		id = ident.ID.ValueString()
+	} else if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if _, ok := parseTokenID(id, &resp.Diagnostics); !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 func parseTokenID(s string, diags interface {

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*scimUserResource)(nil)
 	_ resource.ResourceWithImportState = (*scimUserResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimUserResource)(nil)
+	_ resource.ResourceWithIdentity    = (*scimUserResource)(nil)
 )
 
 // SCIM attribute paths the resource patches (RFC 7643 §4.1, dbt's extension).
@@ -65,6 +66,10 @@ func NewSCIMUserResource() resource.Resource { return &scimUserResource{} }
 
 func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (r *scimUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = objectIdentitySchema("The user's SCIM id in dbt.")
 }
 
 func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -176,6 +181,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = types.StringValue(u.ID)
 	warnIfDiffers(&resp.Diagnostics, plan, u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
 // addConflict explains a create that met an existing user: Terraform does not
@@ -211,12 +217,15 @@ func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnost
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !refreshableSCIM(r.data, &resp.Diagnostics) {
-		return
-	}
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireSCIM(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity is the state's ids, recorded first: Terraform wants one
+	// even when the object turns out to be gone, or is not refreshed now.
+	setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
+	if !refreshableSCIM(r.data, &resp.Diagnostics) || !requireSCIM(r.data, &resp.Diagnostics) {
 		return
 	}
 	u, err := r.data.scim.GetUser(ctx, state.ID.ValueString())
@@ -268,6 +277,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	if len(ops) == 0 { // delete_on_destroy, or license_type becoming unset: state only
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 		return
 	}
 	u, err := r.data.scim.PatchUser(ctx, id, ops)
@@ -277,6 +287,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	warnIfDiffers(&resp.Diagnostics, plan, u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -305,6 +316,16 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState adopts a user by SCIM id, or by user name as
 // "userName=<email>".
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var ident objectIdentity
+	if importedIdentity(ctx, r.data, req.ID, req.Identity, &ident, &resp.Diagnostics) {
+		// An identity import (what terraform query generates) adopts the user
+		// as configured: license_type is recorded only when set in configuration.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ident.ID)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_on_destroy"), false)...)
+		return
+	} else if resp.Diagnostics.HasError() {
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	// An empty name falls through to "Invalid import ID": it is a typo, not a user to look up.
 	if userName, ok := strings.CutPrefix(id, importUserNamePrefix); ok && strings.TrimSpace(userName) != "" {
