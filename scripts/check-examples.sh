@@ -3,12 +3,15 @@
 # validates against the provider just built: with Terraform, and with
 # OpenTofu when TOFU is set. An example whose terraform block requires
 # ">= 1.7" is validated with OpenTofu only, since Terraform 1.5.7 refuses it.
-#   TERRAFORM=... [TOFU=...] scripts/check-examples.sh
+# Query files (.tfquery.hcl, for `terraform query`) format and validate with
+# the newest Terraform, TERRAFORM_LATEST, when it is set.
+#   TERRAFORM=... [TOFU=...] [TERRAFORM_LATEST=...] scripts/check-examples.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 terraform=${TERRAFORM:?set TERRAFORM to a Terraform binary}
 tofu=${TOFU:-}
+latest=${TERRAFORM_LATEST:-}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -48,5 +51,19 @@ while IFS= read -r dir; do
 		fi
 	done
 done < <(find examples -name '*.tf' -exec dirname {} \; | sort -u)
+# Query files: each beside a provider block, with the newest Terraform.
+if [ -n "$latest" ]; then
+	while IFS= read -r dir; do
+		checked=$((checked + 1))
+		q="$work/query/$dir" && mkdir -p "$q"
+		cp "$dir"/*.tfquery.hcl "$q/"
+		printf 'terraform {\n  required_providers {\n    dbt = { source = "dbt-scim/dbt" }\n  }\n}\n\nprovider "dbt" {}\n' >"$q/main.tf"
+		if ! out=$("$latest" fmt -check -diff "$dir" 2>&1 && cd "$q" && "$latest" validate -query -no-color 2>&1); then
+			echo "FAIL terraform validate -query $dir"
+			echo "$out"
+			failed=$((failed + 1))
+		fi
+	done < <(find examples -name '*.tfquery.hcl' -exec dirname {} \; | sort -u)
+fi
 echo "examples: $checked validations, $failed failed"
 [ "$failed" -eq 0 ]

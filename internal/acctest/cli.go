@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // CLI runs the real Terraform CLI against the provider binary built from this
@@ -166,4 +168,44 @@ func (c *CLI) Resources() map[string]StateResource {
 		res[r.Address] = r
 	}
 	return res
+}
+
+// WriteFile puts one more file in the working directory, such as a
+// .tfquery.hcl file for `terraform query`.
+func (c *CLI) WriteFile(name, content string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.Dir, name), []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// ReadFile returns a file of the working directory, such as configuration
+// Terraform generated.
+func (c *CLI) ReadFile(name string) string {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.Dir, name)) //nolint:gosec // a file of the test's own working directory
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// SkipBelow skips the test, saying why, when the CLI is older than min
+// (such as "1.14.0" for `terraform query`).
+func (c *CLI) SkipBelow(minVersion, why string) {
+	c.t.Helper()
+	out, code := c.Run(nil, "version", "-json")
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		c.t.Fatalf("terraform version -json failed:\n%s", out)
+	}
+	have, err := version.NewVersion(v.Version)
+	if err != nil {
+		c.t.Fatalf("terraform version %q: %v", v.Version, err)
+	}
+	if have.LessThan(version.Must(version.NewVersion(minVersion))) {
+		c.t.Skipf("%s needs Terraform %s or later; this CLI is %s (make test-latest runs it on the newest)", why, minVersion, have)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -40,7 +41,10 @@ const (
 	defaultRequestTimeout = 60 * time.Second
 )
 
-var _ provider.Provider = (*dbtProvider)(nil)
+var (
+	_ provider.Provider                  = (*dbtProvider)(nil)
+	_ provider.ProviderWithListResources = (*dbtProvider)(nil)
+)
 
 // dbtProvider is the provider. Its clock is injectable so that token rotation
 // can be tested without waiting for it.
@@ -293,6 +297,7 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *dbtProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -311,6 +316,15 @@ func (p *dbtProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
 		NewSCIMGroupDataSource, NewSCIMGroupsDataSource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14 and later).
+func (p *dbtProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewSCIMTokenListResource,
+		NewSCIMUserListResource,
+		NewSCIMGroupListResource,
 	}
 }
 
