@@ -1,0 +1,10 @@
+# Everything your identity provider has pushed into dbt.
+list "dbt_scim_user" "all" {
+  provider         = dbt
+  include_resource = true
+}
+
+list "dbt_scim_group" "all" {
+  provider         = dbt
+  include_resource = true
+}
