@@ -10,7 +10,10 @@
 //	   and dbt_scim_user (1,000 and 2,000 in full);
 //	d. the same configuration shape built from terraform_data, in the same
 //	   run, as the baseline of Terraform's own cost;
-//	e. the dbt_scim_users data source over many users (20,000 in full).
+//	e. the dbt_scim_users data source over many users (20,000 in full);
+//	f. adoption of an IdP-populated directory with `terraform query
+//	   -generate-config-out` on the newest Terraform, then plan, apply and
+//	   a refresh plan (2,000 users and 200 groups in full).
 //
 // a and b run twice: end to end through Terraform at sizes it finishes in
 // minutes (1,000 to 5,000 members in full), and at 10,000, 25,000 and
@@ -71,9 +74,14 @@ type Config struct {
 	MembersPerGroup     int // c, d: members of each group
 	DataSourceUsers     int // e: users the data source lists
 
+	// f: the directory adopted with terraform query, and the Terraform
+	// (1.14 or later) that runs it; see latestCLI when "".
+	AdoptUsers, AdoptGroups, AdoptMembersPerGroup int
+	TerraformLatest                               string
+
 	// Only, when not empty, names the scenario groups to run: "group"
 	// (a, b end to end), "provider" (a, b through the driver), "fleet" (c,
-	// d) and "users" (e).
+	// d), "users" (e) and "adopt" (f).
 	Only []string
 
 	// Profile makes every driver process write a CPU profile next to its
@@ -87,37 +95,44 @@ type Config struct {
 // Full is `make bench`: the sizes of the "Proof at scale" issue.
 func Full() Config {
 	return Config{
-		Mode:                "full",
-		Parallelism:         10,
-		GroupSizes:          []int{250, 1000, 2500, 5000},
-		ProviderSizes:       []int{1000, 10000, 25000, 50000},
-		ProviderChangeSizes: []int{10000},
-		Users:               2000,
-		Groups:              1000,
-		MembersPerGroup:     20,
-		DataSourceUsers:     20000,
-		Timeout:             15 * time.Minute,
+		Mode:                 "full",
+		Parallelism:          10,
+		GroupSizes:           []int{250, 1000, 2500, 5000},
+		ProviderSizes:        []int{1000, 10000, 25000, 50000},
+		ProviderChangeSizes:  []int{10000},
+		Users:                2000,
+		Groups:               1000,
+		MembersPerGroup:      20,
+		DataSourceUsers:      20000,
+		AdoptUsers:           2000,
+		AdoptGroups:          200,
+		AdoptMembersPerGroup: 10,
+		Timeout:              15 * time.Minute,
 	}
 }
 
 // Quick is the same scenarios at sizes that run in well under a minute.
 func Quick() Config {
 	return Config{
-		Mode:                "quick",
-		Parallelism:         10,
-		GroupSizes:          []int{100, 250, 500, 1000},
-		ProviderSizes:       []int{250, 1000, 2500, 5000},
-		ProviderChangeSizes: []int{1000},
-		Users:               100,
-		Groups:              50,
-		MembersPerGroup:     20,
-		DataSourceUsers:     2000,
-		Timeout:             3 * time.Minute,
+		Mode:                 "quick",
+		Parallelism:          10,
+		GroupSizes:           []int{100, 250, 500, 1000},
+		ProviderSizes:        []int{250, 1000, 2500, 5000},
+		ProviderChangeSizes:  []int{1000},
+		Users:                100,
+		Groups:               50,
+		MembersPerGroup:      20,
+		DataSourceUsers:      2000,
+		AdoptUsers:           100,
+		AdoptGroups:          20,
+		AdoptMembersPerGroup: 5,
+		Timeout:              3 * time.Minute,
 	}
 }
 
 func (c *Config) validate() error {
-	if len(c.GroupSizes) == 0 || len(c.ProviderSizes) == 0 || c.Users < 1 || c.Groups < 1 || c.MembersPerGroup < 1 || c.DataSourceUsers < 1 {
+	if len(c.GroupSizes) == 0 || len(c.ProviderSizes) == 0 || c.Users < 1 || c.Groups < 1 || c.MembersPerGroup < 1 || c.DataSourceUsers < 1 ||
+		c.AdoptUsers < 1 || c.AdoptGroups < 1 || c.AdoptMembersPerGroup > c.AdoptUsers {
 		return errors.New("bench: every size must be positive, with at least one group size")
 	}
 	if c.MembersPerGroup > c.Users {
@@ -190,7 +205,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 
-	r := &runner{cfg: cfg, cli: c, work: work, rep: &Report{
+	r := &runner{cfg: cfg, cli: c, work: work, root: root, rep: &Report{
 		Generated: time.Now().UTC().Truncate(time.Second),
 		Mode:      cfg.Mode,
 		OutDir:    out,
@@ -198,6 +213,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		Sizes: Sizes{
 			GroupSizes: cfg.GroupSizes, ProviderSizes: cfg.ProviderSizes, ProviderChangeSizes: cfg.ProviderChangeSizes, Users: cfg.Users, Groups: cfg.Groups,
 			MembersPerGroup: cfg.MembersPerGroup, DataSourceUsers: cfg.DataSourceUsers,
+			AdoptUsers: cfg.AdoptUsers, AdoptGroups: cfg.AdoptGroups, AdoptMembersPerGroup: cfg.AdoptMembersPerGroup,
 			Parallelism: cfg.Parallelism,
 		},
 	}}
@@ -210,6 +226,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		{"provider", "a, b: one large group, the provider's share", r.providerGroup},
 		{"fleet", "c, d: many resources, and the terraform_data baseline", r.fleet},
 		{"users", "e: the dbt_scim_users data source", r.dataSource},
+		{"adopt", "f: adopting a directory with terraform query", r.adopt},
 	} {
 		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, s.key) {
 			continue

@@ -42,6 +42,7 @@ func TestQuick(t *testing.T) {
 	cfg.ProviderChangeSizes = []int{500}
 	cfg.Users, cfg.Groups, cfg.MembersPerGroup = 40, 20, 5
 	cfg.DataSourceUsers = 500
+	cfg.AdoptUsers, cfg.AdoptGroups, cfg.AdoptMembersPerGroup = 60, 10, 5
 	cfg.OutDir = t.TempDir()
 	cfg.Progress = testWriter{t}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -69,8 +70,8 @@ func TestQuick(t *testing.T) {
 	if len(rep.Misses()) != held-countPassed(rep) {
 		t.Errorf("Misses() disagrees with the budgets")
 	}
-	// 4 group sizes × 11 budgets, 1 change size × 6 + 4 refreshes, c/d 7, e 1.
-	if want := 4*11 + 6 + 4 + 7 + 1; held != want {
+	// 4 group sizes × 11 budgets, 1 change size × 6 + 4 refreshes, c/d 7, e 1, f 5.
+	if want := 4*11 + 6 + 4 + 7 + 1 + 5; held != want {
 		t.Errorf("held %d budgets, want %d: a scenario did not run all its checks", held, want)
 	}
 	if err := rep.Write(cfg.OutDir); err != nil {

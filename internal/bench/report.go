@@ -44,14 +44,17 @@ type Machine struct {
 
 // Sizes are the sizes the run used.
 type Sizes struct {
-	GroupSizes          []int `json:"group_sizes"`
-	ProviderSizes       []int `json:"provider_sizes"`
-	ProviderChangeSizes []int `json:"provider_change_sizes"`
-	Users               int   `json:"users"`
-	Groups              int   `json:"groups"`
-	MembersPerGroup     int   `json:"members_per_group"`
-	DataSourceUsers     int   `json:"data_source_users"`
-	Parallelism         int   `json:"parallelism"`
+	GroupSizes           []int `json:"group_sizes"`
+	ProviderSizes        []int `json:"provider_sizes"`
+	ProviderChangeSizes  []int `json:"provider_change_sizes"`
+	Users                int   `json:"users"`
+	Groups               int   `json:"groups"`
+	MembersPerGroup      int   `json:"members_per_group"`
+	DataSourceUsers      int   `json:"data_source_users"`
+	AdoptUsers           int   `json:"adopt_users"`
+	AdoptGroups          int   `json:"adopt_groups"`
+	AdoptMembersPerGroup int   `json:"adopt_members_per_group"`
+	Parallelism          int   `json:"parallelism"`
 }
 
 // Result is one measured Terraform command.

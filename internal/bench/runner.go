@@ -13,6 +13,7 @@ type runner struct {
 	cfg  Config
 	cli  *cli
 	work string
+	root string // the module root
 	rep  *Report
 }
 
@@ -40,6 +41,8 @@ func (r *runner) measure(ctx context.Context, acct *account, dir string, s step)
 		run, err = r.cli.plan(ctx, dir, logName, s.env)
 	case "apply":
 		run, err = r.cli.apply(ctx, dir, logName, s.env)
+	case "query":
+		run, err = r.cli.query(ctx, dir, logName, s.env)
 	default:
 		return nil, fmt.Errorf("unknown command %q", s.command)
 	}

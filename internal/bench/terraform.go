@@ -85,6 +85,15 @@ func (c *cli) apply(ctx context.Context, dir, logName string, env []string) (run
 	return r, err
 }
 
+// query runs `terraform query -generate-config-out=adopted.tf` (Terraform 1.14+).
+func (c *cli) query(ctx context.Context, dir, logName string, env []string) (run, error) {
+	r, err := c.exec(ctx, dir, logName, env, "query", "-no-color", "-generate-config-out=adopted.tf")
+	if err == nil && r.ExitCode != 0 {
+		err = c.failed(r, "query")
+	}
+	return r, err
+}
+
 func (c *cli) failed(r run, what string) error {
 	out, _ := os.ReadFile(r.Output)
 	tail := string(out)

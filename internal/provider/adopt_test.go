@@ -30,7 +30,8 @@ func TestAccAdopt_directoryWithQuery(t *testing.T) {
 	cli := acctest.NewCLI(t, nil)
 	cli.SkipBelow("1.14.0", "terraform query")
 
-	const users, groups = 40, 6
+	// More users than Terraform's default limit of 100 results a list block.
+	const users, groups = 140, 6
 	seeded, err := e.Seed(users, groups, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +47,7 @@ func TestAccAdopt_directoryWithQuery(t *testing.T) {
 list "dbt_scim_user" "all" {
   provider         = dbt
   include_resource = true
+  limit            = 1000
 }
 
 list "dbt_scim_group" "all" {
@@ -64,7 +66,7 @@ list "dbt_scim_group" "all" {
 	if m := regexp.MustCompile(`(members|license_type) += +[^n ]`).FindString(generated); m != "" {
 		t.Errorf("generated configuration sets %q, which adoption leaves to the IdP:\n%s", m, generated)
 	}
-	// Paged: 40 users and 8 groups are two list requests, not one per object.
+	// Paged: 140 users and 8 groups are two list requests, not one per object.
 	if n := len(e.Requests()); n > 4 {
 		t.Errorf("terraform query sent %d requests, want at most 4: %+v", n, e.Requests())
 	}

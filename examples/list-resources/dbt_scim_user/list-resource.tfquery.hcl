@@ -3,6 +3,7 @@
 list "dbt_scim_user" "all" {
   provider         = dbt
   include_resource = true
+  limit            = 10000 # Terraform's default is 100 results
 }
 
 # Only the deactivated ones.

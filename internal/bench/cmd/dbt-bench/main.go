@@ -40,7 +40,10 @@ func run() int {
 	groups := flag.Int("groups", 0, "c, d: dbt_scim_group resources")
 	members := flag.Int("members-per-group", 0, "c, d: members of each group")
 	dsUsers := flag.Int("data-source-users", 0, "e: users listed by the dbt_scim_users data source")
-	only := flag.String("only", "", "comma-separated scenario groups to run: group (a, b end to end), provider (a, b through the driver), fleet (c, d), users (e); default all")
+	adoptUsers := flag.Int("adopt-users", 0, "f: users adopted with terraform query")
+	adoptGroups := flag.Int("adopt-groups", 0, "f: groups adopted with terraform query")
+	latest := flag.String("terraform-latest", "", "the Terraform (1.14 or later) that runs f (default $TERRAFORM_LATEST, scripts/tool.sh terraform-latest)")
+	only := flag.String("only", "", "comma-separated scenario groups to run: group (a, b end to end), provider (a, b through the driver), fleet (c, d), users (e), adopt (f); default all")
 	profile := flag.Bool("profile", false, "write a CPU profile of each provider driver process into <out>/work/provider")
 	timeout := flag.Duration("timeout", 0, "limit for one terraform command (default 15m, 3m with -quick)")
 	flag.Parse()
@@ -50,10 +53,11 @@ func run() int {
 		cfg = bench.Quick()
 	}
 	cfg.Root, cfg.OutDir, cfg.Terraform, cfg.Progress, cfg.Profile = *root, *out, *terraform, os.Stderr, *profile
+	cfg.TerraformLatest = *latest
 	for _, o := range []struct {
 		flag int
 		dst  *int
-	}{{*parallelism, &cfg.Parallelism}, {*users, &cfg.Users}, {*groups, &cfg.Groups}, {*members, &cfg.MembersPerGroup}, {*dsUsers, &cfg.DataSourceUsers}} {
+	}{{*parallelism, &cfg.Parallelism}, {*users, &cfg.Users}, {*groups, &cfg.Groups}, {*members, &cfg.MembersPerGroup}, {*dsUsers, &cfg.DataSourceUsers}, {*adoptUsers, &cfg.AdoptUsers}, {*adoptGroups, &cfg.AdoptGroups}} {
 		if o.flag != 0 {
 			*o.dst = o.flag
 		}
