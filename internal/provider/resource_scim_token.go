@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -43,6 +46,9 @@ func NewSCIMTokenResource() resource.Resource { return &scimTokenResource{} }
 
 func (r *scimTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_token"
+	// In overlap mode a rotation mints the new token in place, so the id,
+	// and the identity with it, changes without a replacement.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *scimTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -57,7 +63,14 @@ func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"that created it. Treat that state as a secret.\n\n" +
 			"To rotate without a gap in provisioning, set `rotation_period` or `rotate_when_changed` and add " +
 			"`lifecycle { create_before_destroy = true }`: one apply then creates the new token, updates whatever " +
-			"uses `token` (your IdP's configuration), and only then deletes the old token.\n\n" +
+			"uses `token` (your IdP's configuration), and only then deletes the old token. That needs the IdP's " +
+			"configuration in the same Terraform run: an apply with `-target` on the token alone deletes the old " +
+			"token before anything else has the new one, and every plan that replaces the token says so.\n\n" +
+			"**Overlap mode**, for an IdP that Terraform does not configure (you paste the token into Okta's " +
+			"Admin Console, say): set `previous_token_retention`. A rotation then mints the new token in place " +
+			"and keeps the previous one working until the retention has passed, time to paste the new value; " +
+			"the first apply after that deletes it, and the plan shows it. `previous_token_id` and " +
+			"`previous_token_expires_at` say which token is still live and until when.\n\n" +
 			"**Destroy** deletes the token in dbt; an IdP still using it stops provisioning. A token deleted " +
 			"outside Terraform is removed from state with a warning, and the next apply creates a new one.",
 		Attributes: map[string]schema.Attribute{
@@ -75,7 +88,9 @@ func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The token's value, known only from creation: dbt never returns it again. " +
-					"It is null after `terraform import`.",
+					"After `terraform import` it is not known: plans show it as known after apply, so that nothing " +
+					"using it is handed an empty value, and an apply fails until the token is rotated (set " +
+					"`rotate_when_changed` or `rotation_period`).",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -105,11 +120,35 @@ func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"rotate_when_changed": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary strings; any change to them replaces the token. Feed it a " +
-					"`time_rotating` resource's ID or a version number to rotate on your own schedule.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Arbitrary strings; any change to them rotates the token (replaces it, or " +
+					"in overlap mode mints a new one in place). Feed it a `time_rotating` resource's ID or a " +
+					"version number to rotate on your own schedule.",
+				ElementType: types.StringType,
+				Optional:    true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessOverlap,
+					"Replaces the token unless previous_token_retention is set.",
+					"Replaces the token unless `previous_token_retention` is set.")},
+			},
+			"previous_token_retention": schema.StringAttribute{
+				MarkdownDescription: "Turns on overlap mode: how long the previous token keeps working after a " +
+					"rotation, as a duration such as `\"168h\"` (7 days). A rotation then updates this resource in " +
+					"place, minting the new token and keeping the previous one, which the first apply after the " +
+					"retention deletes. Unset (the default), a rotation replaces the token. Changing it updates " +
+					"the state only; a previous token already kept expires as it was told.",
+				Optional:   true,
+				Validators: []validator.String{validators.PositiveDuration()},
+			},
+			"previous_token_id": schema.StringAttribute{
+				MarkdownDescription: "In overlap mode, the ID of the previous token, still working until " +
+					"`previous_token_expires_at`; null when none is kept.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"previous_token_expires_at": schema.StringAttribute{
+				MarkdownDescription: "In overlap mode, when the previous token's retention ends, in RFC 3339 " +
+					"format: the first apply after it deletes that token. Null when none is kept.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
@@ -119,11 +158,23 @@ func (r *scimTokenResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans a replacement once the rotation period has passed. The
-// replacement is planned rather than done in Read, so create_before_destroy
-// applies: the new token exists before the old one is deleted. Terraform
-// replaces only for a path whose value changes, hence ready_for_rotation
-// going from false to true.
+// privateRefreshedAt is the private-state key of the time of the last
+// refresh, which rotation is judged at (see tokenFacts.Now).
+const privateRefreshedAt = "refreshed_at"
+
+// replaceUnlessOverlap replaces the token for a rotate_when_changed change,
+// unless overlap mode rotates it in place.
+func replaceUnlessOverlap(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	var retention types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("previous_token_retention"), &retention)...)
+	resp.RequiresReplace = retention.IsNull()
+}
+
+// ModifyPlan decides rotation (decideTokenPlan) and writes it into the plan.
+// A replacement is planned rather than done in Read, so that
+// create_before_destroy applies: the new token exists before the old one is
+// deleted. Terraform replaces only for a path whose value changes, hence
+// ready_for_rotation going from false to true.
 func (r *scimTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -131,28 +182,108 @@ func (r *scimTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	var state, plan scimTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.RotationPeriod.IsNull() || plan.RotationPeriod.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.RotationPeriod.IsUnknown() || plan.PreviousTokenRetention.IsUnknown() ||
+		plan.RotateWhenChanged.IsUnknown() {
 		return
 	}
-	period, err := time.ParseDuration(plan.RotationPeriod.ValueString())
-	if err != nil || period <= 0 {
-		return // the validator reports it
+	f := tokenFacts{
+		Now:            r.decisionTime(ctx, req),
+		CreatedAt:      parseTimeOrZero(state.CreatedAt),
+		Period:         parseDurationOrZero(plan.RotationPeriod),
+		TriggerChanged: !plan.RotateWhenChanged.Equal(state.RotateWhenChanged),
+		Retention:      parseDurationOrZero(plan.PreviousTokenRetention),
+		PreviousID:     state.PreviousTokenID.ValueString(),
+		PreviousUntil:  parseTimeOrZero(state.PreviousTokenExpiresAt),
+		HasValue:       !state.Token.IsNull(),
 	}
-	created, err := time.Parse(time.RFC3339, state.CreatedAt.ValueString())
-	if err != nil {
-		return // an imported token always has created_at; nothing sensible to decide without it
+	d := decideTokenPlan(f)
+	name := state.Name.ValueString()
+	set := func(attr string, v any) { resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...) }
+	switch {
+	case d.InPlace:
+		tflog.Info(ctx, "SCIM token rotates in place", map[string]any{"id": state.ID.ValueString()})
+		for _, attr := range []string{"id", "token", "created_at", "last_used", "ready_for_rotation", "previous_token_expires_at"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), unknownOf(attr))...)
+		}
+		set("previous_token_id", state.ID)
+		if d.DropPrevious {
+			resp.Diagnostics.AddAttributeWarning(path.Root("previous_token_id"), "Rotating deletes a token still within its retention",
+				fmt.Sprintf("SCIM token %q rotates again while its previous token %s is kept until %s. Only one previous "+
+					"token is kept: this apply deletes %s, and token %s becomes the previous one. An IdP still "+
+					"using %s stops provisioning.", name, f.PreviousID, state.PreviousTokenExpiresAt.ValueString(),
+					f.PreviousID, state.ID.ValueString(), f.PreviousID))
+		}
+	case d.Rotate:
+		if f.due() {
+			tflog.Info(ctx, "SCIM token is due for rotation", map[string]any{"id": state.ID.ValueString()})
+			set("ready_for_rotation", true)
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_rotation"))
+		}
+		resp.Diagnostics.AddWarning("SCIM token "+name+" is replaced: apply the whole configuration",
+			fmt.Sprintf("This plan replaces SCIM token %q (id %s): a new token is minted, whatever uses its value is "+
+				"updated, and then the old token is deleted. Only resources in this same apply get the new value: an "+
+				"apply with -target on the token alone, or an identity provider configured outside Terraform, keeps "+
+				"the old value, which stops working when the old token is deleted. For an IdP Terraform does not "+
+				"configure, set previous_token_retention to keep the old token working for a while.",
+				name, state.ID.ValueString()))
+	case d.DropPrevious:
+		set("previous_token_id", types.StringNull())
+		set("previous_token_expires_at", types.StringNull())
 	}
-	var now time.Time
+	if d.NoValue {
+		set("token", types.StringUnknown())
+		resp.Diagnostics.AddAttributeWarning(path.Root("token"), "SCIM token "+name+" has no value in Terraform",
+			fmt.Sprintf("SCIM token %q (id %s) was imported, and dbt shows a token's value only when it is "+
+				"created, so Terraform does not know it. Nothing that uses its value can be given one: this plan "+
+				"shows the value as known after apply, and the apply fails. Set rotate_when_changed (or "+
+				"rotation_period) on it so that Terraform mints a new token whose value it knows; with "+
+				"previous_token_retention the imported token keeps working meanwhile.", name, state.ID.ValueString()))
+	}
+}
+
+// decisionTime is the time of the last refresh, as Read recorded it, or the
+// clock's time for a state never refreshed by this version.
+func (r *scimTokenResource) decisionTime(ctx context.Context, req resource.ModifyPlanRequest) time.Time {
+	if b, diags := req.Private.GetKey(ctx, privateRefreshedAt); !diags.HasError() && len(b) > 0 {
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return t
+			}
+		}
+	}
+	return r.now()
+}
+
+func (r *scimTokenResource) now() time.Time {
 	if r.data != nil {
-		now = r.data.clock.Now()
-	} else {
-		now = clock.Real{}.Now()
+		return r.data.clock.Now()
 	}
-	if due := created.Add(period); !now.Before(due) {
-		tflog.Info(ctx, "SCIM token is due for rotation", map[string]any{"id": state.ID.ValueString(), "due": due})
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ready_for_rotation"), true)...)
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ready_for_rotation"))
+	return clock.Real{}.Now()
+}
+
+// unknownOf is the unknown value of one of the token's computed attributes.
+func unknownOf(attr string) attr.Value {
+	if attr == "ready_for_rotation" {
+		return types.BoolUnknown()
 	}
+	return types.StringUnknown()
+}
+
+func parseTimeOrZero(s types.String) time.Time {
+	t, err := time.Parse(time.RFC3339, s.ValueString())
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseDurationOrZero(s types.String) time.Duration {
+	d, err := time.ParseDuration(s.ValueString())
+	if err != nil || d <= 0 {
+		return 0 // the validator reports it
+	}
+	return d
 }
 
 func (r *scimTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -188,6 +319,7 @@ func (r *scimTokenResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !ok {
 		return
 	}
+	refreshedAt := r.now()
 	tok, err := r.data.admin.GetSCIMToken(ctx, id)
 	if apierror.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("SCIM token no longer exists",
@@ -202,10 +334,37 @@ func (r *scimTokenResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	state.fill(tok)
+	r.refreshPrevious(ctx, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	stamp, _ := json.Marshal(refreshedAt.UTC().Format(time.RFC3339Nano))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRefreshedAt, stamp)...)
 }
 
-// Update only records a new rotation_period; everything else replaces the token.
+// refreshPrevious forgets a previous token that was deleted outside
+// Terraform, so that the plan does not promise to delete it again.
+func (r *scimTokenResource) refreshPrevious(ctx context.Context, state *scimTokenModel, diags *diag.Diagnostics) {
+	if state.PreviousTokenID.IsNull() {
+		return
+	}
+	id, err := strconv.ParseInt(state.PreviousTokenID.ValueString(), 10, 64)
+	if err == nil {
+		_, err = r.data.admin.GetSCIMToken(ctx, id)
+	}
+	switch {
+	case err == nil:
+	case apierror.IsNotFound(err):
+		diags.AddWarning("Previous SCIM token no longer exists",
+			fmt.Sprintf("SCIM token %s, kept as the previous token of %q until %s, was deleted outside Terraform.",
+				state.PreviousTokenID.ValueString(), state.Name.ValueString(), state.PreviousTokenExpiresAt.ValueString()))
+		state.PreviousTokenID, state.PreviousTokenExpiresAt = types.StringNull(), types.StringNull()
+	default:
+		addAPIError(diags, "read previous SCIM token "+state.PreviousTokenID.ValueString(), err)
+	}
+}
+
+// Update rotates in place (overlap mode), deletes a previous token whose
+// retention has passed, and records the settings that change nothing in dbt.
+// Everything else replaces the token.
 func (r *scimTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state scimTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -213,10 +372,73 @@ func (r *scimTokenResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.RotationPeriod = plan.RotationPeriod
-	state.RotateWhenChanged = plan.RotateWhenChanged
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setObjectIdentity(ctx, r.data, resp.Identity, state.ID, &resp.Diagnostics)
+	next := state
+	next.RotationPeriod, next.RotateWhenChanged = plan.RotationPeriod, plan.RotateWhenChanged
+	next.PreviousTokenRetention = plan.PreviousTokenRetention
+	switch {
+	case plan.ID.IsUnknown():
+		if !r.rotateInPlace(ctx, plan, &next, &resp.Diagnostics) {
+			return
+		}
+	case plan.Token.IsUnknown():
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "SCIM token "+state.Name.ValueString()+" has no value",
+			fmt.Sprintf("SCIM token %q (id %s) was imported, and dbt shows a token's value only when it is created, "+
+				"so Terraform has none to give what uses it. Nothing was changed. Set rotate_when_changed (or "+
+				"rotation_period) on it so that Terraform mints a new token whose value it knows; with "+
+				"previous_token_retention the imported token keeps working meanwhile.",
+				state.Name.ValueString(), state.ID.ValueString()))
+		return
+	case !state.PreviousTokenID.IsNull() && plan.PreviousTokenID.IsNull():
+		if !r.deletePrevious(ctx, state, &resp.Diagnostics) {
+			return
+		}
+		next.PreviousTokenID, next.PreviousTokenExpiresAt = types.StringNull(), types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, next.ID, &resp.Diagnostics)
+}
+
+// rotateInPlace mints the new token and keeps the current one as the
+// previous token; a token already kept as previous is deleted, after the new
+// one exists. On an error after the mint, next records the new token anyway,
+// since its value exists nowhere else.
+func (r *scimTokenResource) rotateInPlace(ctx context.Context, plan scimTokenModel, next *scimTokenModel, diags *diag.Diagnostics) bool {
+	if !requireAdmin(r.data, diags) {
+		return false
+	}
+	old := *next
+	tok, value, err := r.data.admin.CreateSCIMToken(ctx, plan.Name.ValueString())
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("create the new SCIM token %q", plan.Name.ValueString()), err)
+		return false
+	}
+	next.fill(tok)
+	next.Token = types.StringValue(value)
+	next.PreviousTokenID = old.ID
+	next.PreviousTokenExpiresAt = types.StringValue(r.now().Add(parseDurationOrZero(plan.PreviousTokenRetention)).UTC().Format(time.RFC3339))
+	if !old.PreviousTokenID.IsNull() && !r.deletePrevious(ctx, old, diags) {
+		// The new token exists and the older one could not be deleted:
+		// keep the new one in state, and say which is left behind.
+		diags.AddWarning("An older SCIM token was left in dbt",
+			fmt.Sprintf("SCIM token %s could not be deleted; delete it in dbt's SCIM settings.", old.PreviousTokenID.ValueString()))
+	}
+	return true
+}
+
+// deletePrevious deletes state's previous token; one already gone is fine.
+func (r *scimTokenResource) deletePrevious(ctx context.Context, state scimTokenModel, diags *diag.Diagnostics) bool {
+	if !requireAdmin(r.data, diags) {
+		return false
+	}
+	id, ok := parseTokenID(state.PreviousTokenID.ValueString(), diags)
+	if !ok {
+		return false
+	}
+	if err := r.data.admin.DeleteSCIMToken(ctx, id); err != nil && !apierror.IsNotFound(err) {
+		addAPIError(diags, fmt.Sprintf("delete the previous SCIM token %d of %q", id, state.Name.ValueString()), err)
+		return false
+	}
+	return true
 }
 
 func (r *scimTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -227,6 +449,9 @@ func (r *scimTokenResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	id, ok := parseTokenID(state.ID.ValueString(), &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if !state.PreviousTokenID.IsNull() && !r.deletePrevious(ctx, state, &resp.Diagnostics) {
 		return
 	}
 	if err := r.data.admin.DeleteSCIMToken(ctx, id); err != nil && !apierror.IsNotFound(err) {
@@ -273,6 +498,10 @@ type scimTokenModel struct {
 	RotationPeriod    types.String `tfsdk:"rotation_period"`
 	RotateWhenChanged types.Map    `tfsdk:"rotate_when_changed"`
 	ReadyForRotation  types.Bool   `tfsdk:"ready_for_rotation"`
+
+	PreviousTokenRetention types.String `tfsdk:"previous_token_retention"`
+	PreviousTokenID        types.String `tfsdk:"previous_token_id"`
+	PreviousTokenExpiresAt types.String `tfsdk:"previous_token_expires_at"`
 }
 
 // fill copies what dbt reports about a token; the value is not among it.
@@ -289,6 +518,9 @@ func (m *scimTokenModel) fill(t dbtapi.SCIMToken) {
 	}
 	// A token in state is never due: due-ness is decided at plan time.
 	m.ReadyForRotation = types.BoolValue(false)
+	if m.PreviousTokenID.IsUnknown() || m.PreviousTokenID.IsNull() {
+		m.PreviousTokenID, m.PreviousTokenExpiresAt = types.StringNull(), types.StringNull()
+	}
 }
 
 func timeOrNull(t *time.Time) types.String {

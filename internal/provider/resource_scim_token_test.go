@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -137,10 +138,36 @@ func TestAccSCIMToken_importHasNoValue(t *testing.T) {
 				},
 			},
 			{
-				// After import, the same configuration plans nothing: no surprise replacement.
+				// After import the value is unknown, never null: whatever uses it
+				// waits, with a warning at plan time, and the apply refuses to
+				// hand out nothing (dbt shows a value only at creation).
 				Config: tokenConfig(srv, `name = "made-by-hand"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("token")),
+					},
+				},
+				ExpectError: regexp.MustCompile(`(?s)has no value.*rotate_when_changed`),
+			},
+			{
+				// Rotating it in overlap mode mints a value Terraform knows, and
+				// the imported token keeps working as the previous one.
+				Config: tokenConfig(srv, `name = "made-by-hand"
+  rotate_when_changed      = { generation = "1" }
+  previous_token_retention = "168h"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("previous_token_id"), knownvalue.StringExact(fmt.Sprint(tok.ID))),
+				},
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources[addr].Primary.Attributes
+					if !srv.Emulator.TokenValid(a["token"]) || len(srv.Emulator.Tokens()) != 2 {
+						return fmt.Errorf("want the new token valid beside the imported one; dbt has %+v", srv.Emulator.Tokens())
+					}
+					return nil
 				},
 			},
 			{
@@ -308,14 +335,8 @@ func TestAccSCIMToken_rotationPeriod(t *testing.T) {
 				Config: cfg,
 				Check:  recordID(e, &oldID),
 			},
-			{
-				// 29 days on: not due yet.
-				PreConfig: func() { fake.Advance(29 * 24 * time.Hour) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// 29 days on: not due yet.
+			quietAfter(fake, 29*24*time.Hour, cfg),
 			{
 				// 31 days on: replaced in one apply, new token first.
 				PreConfig: func() { fake.Advance(2 * 24 * time.Hour) },
@@ -434,4 +455,208 @@ data "dbt_scim_tokens" "okta" {
 			},
 		}},
 	})
+}
+
+// Overlap mode, the whole cycle on a fake clock shared with dbt: a due
+// rotation mints the new token in place and keeps the old one working for
+// the retention; the first apply after it deletes the old one.
+func TestAccSCIMToken_overlapRotation(t *testing.T) {
+	acctest.PreCheck(t)
+	fake := clock.NewFake(time.Now())
+	srv := acctest.Emulator(t, emulator.Config{Now: fake.Now})
+	e := srv.Emulator
+	const addr = "dbt_scim_token.okta"
+	cfg := tokenConfig(srv, `name = "okta"
+  rotation_period          = "720h"
+  previous_token_retention = "168h"`)
+	var firstID, firstValue string
+	record := func(s *terraform.State) error {
+		a := s.RootModule().Resources[addr].Primary.Attributes
+		firstID, firstValue = a["id"], a["token"]
+		return nil
+	}
+	live := func(wantIDs ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			var got []string
+			for _, tok := range e.Tokens() {
+				got = append(got, fmt.Sprint(tok.ID))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(wantIDs) {
+				return fmt.Errorf("dbt holds tokens %v, want %v", got, wantIDs)
+			}
+			return nil
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(provider.WithClock(fake)),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check:  record,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("previous_token_id"), knownvalue.Null()),
+				},
+			},
+			{
+				// Due: rotated in place, the old token kept for 7 days.
+				PreConfig: func() { fake.Advance(31 * 24 * time.Hour) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("token")),
+					},
+				},
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources[addr].Primary.Attributes
+					if a["id"] == firstID || a["previous_token_id"] != firstID {
+						return fmt.Errorf("id %s, previous %s; want a new id and previous %s", a["id"], a["previous_token_id"], firstID)
+					}
+					want := fake.Now().Add(168 * time.Hour).UTC().Format(time.RFC3339)
+					if a["previous_token_expires_at"] != want {
+						return fmt.Errorf("previous_token_expires_at %s, want %s", a["previous_token_expires_at"], want)
+					}
+					if !e.TokenValid(a["token"]) || !e.TokenValid(firstValue) {
+						return fmt.Errorf("both tokens must work during the overlap")
+					}
+					return live(firstID, a["id"])(s)
+				},
+			},
+			// 6 days into the overlap: nothing to do.
+			quietAfter(fake, 6*24*time.Hour, cfg),
+			{
+				// The retention has passed: the plan shows the old token going.
+				PreConfig: func() { fake.Advance(2 * 24 * time.Hour) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("previous_token_id"), knownvalue.Null()),
+					},
+				},
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources[addr].Primary.Attributes
+					if e.TokenValid(firstValue) {
+						return fmt.Errorf("the old token still works after its retention")
+					}
+					return live(a["id"])(s)
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// quietAfter is a step that lets d pass on the fake clock and expects a
+// plan with nothing to do.
+func quietAfter(fake *clock.Fake, d time.Duration, cfg string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() { fake.Advance(d) },
+		Config:    cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// advanceClock is a plan check that moves the fake clock on after the plan
+// and before the apply, as time passes between `plan -out` and `apply`.
+type advanceClock struct {
+	fake *clock.Fake
+	by   time.Duration
+}
+
+func (a advanceClock) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, _ *plancheck.CheckPlanResponse) {
+	a.fake.Advance(a.by)
+}
+
+// A token that falls due between the plan and its apply is not rotated by
+// that apply: both judge the time of the refresh, so the apply does what the
+// plan showed (here a state-only change), and the next plan rotates.
+func TestAccSCIMToken_dueBetweenPlanAndApply(t *testing.T) {
+	acctest.PreCheck(t)
+	fake := clock.NewFake(time.Now())
+	srv := acctest.Emulator(t, emulator.Config{Now: fake.Now})
+	srv.Emulator.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	const addr = "dbt_scim_token.okta"
+	cfg := func(period string) string {
+		return rotationConfig(srv, `name = "okta"
+  rotation_period = "`+period+`"`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(provider.WithClock(fake)),
+		Steps: []resource.TestStep{
+			{Config: cfg("720h")},
+			{
+				// Planned a minute before the 30 days are up; applied an hour after.
+				PreConfig: func() { fake.Advance(720*time.Hour - time.Minute) },
+				Config:    cfg("721h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						advanceClock{fake, 2 * time.Hour},
+					},
+				},
+				// The refresh after the apply is at the new time: due now.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg("721h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+			},
+		},
+	})
+}
+
+// The plan says what an apply that rotates by replacement does to whatever
+// is outside it (-target, an IdP Terraform does not configure), and what an
+// imported token's missing value means. Warnings reach only the CLI's
+// output, so this drives the CLI.
+func TestAccSCIMToken_rotationWarnings(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	cli := acctest.NewCLI(t, nil)
+	config := func(body string) string {
+		return adoptProviders + acctest.ProviderBlock(srv) + "resource \"dbt_scim_token\" \"okta\" {\n  name = \"okta\"\n" + body + "\n}\n"
+	}
+	cli.Write(config(`  rotate_when_changed = { generation = "1" }`))
+	cli.MustRun("apply", "-input=false", "-auto-approve")
+
+	cli.Write(config(`  rotate_when_changed = { generation = "2" }`))
+	out := cli.MustRun("plan", "-input=false", "-target=dbt_scim_token.okta")
+	if !strings.Contains(out, "is replaced: apply the whole configuration") || !strings.Contains(out, "-target") {
+		t.Fatalf("a replacement rotation plans without the warning:\n%s", out)
+	}
+	cli.Write(config(`  rotate_when_changed = { generation = "2" }
+  previous_token_retention = "24h"`))
+	out = cli.MustRun("plan", "-input=false")
+	if strings.Contains(out, "is replaced") || !strings.Contains(out, "1 to change") {
+		t.Fatalf("an overlap rotation should update in place without the replacement warning:\n%s", out)
+	}
+
+	made, _ := srv.Emulator.CreateToken("made-by-hand")
+	cli.Write(config(`  rotate_when_changed = { generation = "1" }`) + fmt.Sprintf(`
+import {
+  to = dbt_scim_token.imported
+  id = "%d"
+}
+
+resource "dbt_scim_token" "imported" {
+  name = "made-by-hand"
+}
+`, made.ID))
+	out = cli.MustRun("plan", "-input=false")
+	if !strings.Contains(out, "has no value in Terraform") || !strings.Contains(out, "rotate_when_changed") {
+		t.Fatalf("an imported token plans without saying its value is unknown:\n%s", out)
+	}
 }
