@@ -2,7 +2,8 @@
 # Every example formats, and every example that uses only this provider
 # validates against the provider just built: with Terraform, and with
 # OpenTofu when TOFU is set. An example whose terraform block requires
-# ">= 1.7" is validated with OpenTofu only, since Terraform 1.5.7 refuses it.
+# ">= 1.7" or later is validated with the newest Terraform (TERRAFORM_LATEST) and
+# OpenTofu only, since Terraform 1.5.7 refuses it.
 # Query files (.tfquery.hcl, for `terraform query`) format and validate with
 # the newest Terraform, TERRAFORM_LATEST, when it is set.
 #   TERRAFORM=... [TOFU=...] [TERRAFORM_LATEST=...] scripts/check-examples.sh
@@ -37,8 +38,8 @@ while IFS= read -r dir; do
 	if grep -hoE '^(resource|data) "[a-z0-9_]+"' "$dir"/*.tf | grep -vqE '"(dbt_|terraform_data)'; then
 		continue
 	fi
-	if grep -qE 'required_version *= *">= *1\.7' "$dir"/*.tf; then
-		clis=(${tofu:+"$tofu"})
+	if grep -qE 'required_version *= *">= *1\.([7-9]|[1-9][0-9])' "$dir"/*.tf; then
+		clis=(${latest:+"$latest"} ${tofu:+"$tofu"})
 	else
 		clis=("$terraform" ${tofu:+"$tofu"})
 	fi

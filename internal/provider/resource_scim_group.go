@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*scimGroupResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupResource)(nil)
 	_ resource.ResourceWithIdentity    = (*scimGroupResource)(nil)
+	_ resource.ResourceWithMoveState   = (*scimGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimGroupResource)(nil)
 )
 

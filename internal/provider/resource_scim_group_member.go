@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithIdentity    = (*scimGroupMemberResource)(nil)
+	_ resource.ResourceWithMoveState   = (*scimGroupMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimGroupMemberResource)(nil)
 )
 

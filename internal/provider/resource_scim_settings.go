@@ -23,6 +23,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*scimSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*scimSettingsResource)(nil)
 	_ resource.ResourceWithIdentity    = (*scimSettingsResource)(nil)
+	_ resource.ResourceWithMoveState   = (*scimSettingsResource)(nil)
 )
 
 // scimSettingsResource manages the account's one SCIM configuration.

@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithImportState = (*scimTokenResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimTokenResource)(nil)
 	_ resource.ResourceWithIdentity    = (*scimTokenResource)(nil)
+	_ resource.ResourceWithMoveState   = (*scimTokenResource)(nil)
 )
 
 // scimTokenResource is one named SCIM token. dbt shows a token's value only

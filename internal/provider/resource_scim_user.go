@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithImportState = (*scimUserResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*scimUserResource)(nil)
 	_ resource.ResourceWithIdentity    = (*scimUserResource)(nil)
+	_ resource.ResourceWithMoveState   = (*scimUserResource)(nil)
 )
 
 // SCIM attribute paths the resource patches (RFC 7643 §4.1, dbt's extension).
