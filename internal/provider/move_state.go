@@ -69,6 +69,23 @@ var dbtcloudScimConfigTokenSchema = schema.Schema{
 	},
 }
 
+// fromDBTCloud reads the state of dbtcloud's sourceType into src. It reports
+// false, leaving resp alone, for any other source (another mover may take
+// it), and false with an error for a dbtcloud state it cannot read.
+func fromDBTCloud(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse, sourceType, otherwise string, src any) bool {
+	if req.SourceTypeName != sourceType || !fromProvider(req.SourceProviderAddress, dbtcloudType) {
+		return false
+	}
+	if req.SourceState == nil || req.SourceSchemaVersion != 0 {
+		resp.Diagnostics.AddError("Cannot move "+sourceType,
+			fmt.Sprintf("The state of %s (schema version %d) is not the one dbt-labs/dbtcloud v1.12 stores. Move it "+
+				"with a dbtcloud release of that line, or %s.", sourceType, req.SourceSchemaVersion, otherwise))
+		return false
+	}
+	resp.Diagnostics.Append(req.SourceState.Get(ctx, src)...)
+	return !resp.Diagnostics.HasError()
+}
+
 // sameTypeMover passes this provider's own state of typeName through
 // unchanged, from any registry host or namespace.
 func sameTypeMover(self schema.Schema, typeName string) resource.StateMover {
@@ -97,24 +114,13 @@ func (r *scimSettingsResource) MoveState(ctx context.Context) []resource.StateMo
 		{
 			SourceSchema: &dbtcloudScimConfigSchema,
 			StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-				if req.SourceTypeName != "dbtcloud_scim_config" || !fromProvider(req.SourceProviderAddress, dbtcloudType) {
-					return
-				}
-				if req.SourceState == nil || req.SourceSchemaVersion != 0 {
-					resp.Diagnostics.AddError("Cannot move dbtcloud_scim_config",
-						fmt.Sprintf("The state of dbtcloud_scim_config (schema version %d) is not the one dbt-labs/dbtcloud "+
-							"v1.12 stores. Move it with a dbtcloud release of that line, or import dbt_scim_settings instead.",
-							req.SourceSchemaVersion))
-					return
-				}
 				var src struct {
 					ID                        types.String `tfsdk:"id"`
 					Enabled                   types.Bool   `tfsdk:"enabled"`
 					ManualUpdatesAllowed      types.Bool   `tfsdk:"manual_updates_allowed"`
 					SCIMControlledLicenseType types.Bool   `tfsdk:"scim_controlled_license_type"`
 				}
-				resp.Diagnostics.Append(req.SourceState.Get(ctx, &src)...)
-				if resp.Diagnostics.HasError() {
+				if !fromDBTCloud(ctx, req, resp, "dbtcloud_scim_config", "import dbt_scim_settings instead", &src) {
 					return
 				}
 				m := scimSettingsModel{
@@ -141,16 +147,6 @@ func (r *scimTokenResource) MoveState(ctx context.Context) []resource.StateMover
 		{
 			SourceSchema: &dbtcloudScimConfigTokenSchema,
 			StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-				if req.SourceTypeName != "dbtcloud_scim_config_token" || !fromProvider(req.SourceProviderAddress, dbtcloudType) {
-					return
-				}
-				if req.SourceState == nil || req.SourceSchemaVersion != 0 {
-					resp.Diagnostics.AddError("Cannot move dbtcloud_scim_config_token",
-						fmt.Sprintf("The state of dbtcloud_scim_config_token (schema version %d) is not the one "+
-							"dbt-labs/dbtcloud v1.12 stores. Move it with a dbtcloud release of that line, or import "+
-							"dbt_scim_token instead (which loses the token's value).", req.SourceSchemaVersion))
-					return
-				}
 				var src struct {
 					ID          types.Int64  `tfsdk:"id"`
 					Name        types.String `tfsdk:"name"`
@@ -158,8 +154,8 @@ func (r *scimTokenResource) MoveState(ctx context.Context) []resource.StateMover
 					CreatedAt   types.String `tfsdk:"created_at"`
 					LastUsed    types.String `tfsdk:"last_used"`
 				}
-				resp.Diagnostics.Append(req.SourceState.Get(ctx, &src)...)
-				if resp.Diagnostics.HasError() {
+				if !fromDBTCloud(ctx, req, resp, "dbtcloud_scim_config_token",
+					"import dbt_scim_token instead (which loses the token's value)", &src) {
 					return
 				}
 				m := scimTokenModel{
