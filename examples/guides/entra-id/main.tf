@@ -4,19 +4,17 @@ terraform {
       source = "dbt-scim/dbt"
     }
     azuread = {
-      source = "hashicorp/azuread"
+      source  = "hashicorp/azuread"
+      version = "~> 3.9"
     }
   }
 }
 
-variable "dbt_service_principal_id" {
-  description = "The object ID of the dbt enterprise application's service principal in Entra ID."
-  type        = string
-}
-
 resource "dbt_scim_settings" "this" {
-  enabled                      = true
-  scim_controlled_license_type = true
+  enabled = true
+  # dbt maps licenses from SCIM only for Okta; with Entra ID, licenses are
+  # managed in dbt. Leave SCIM-controlled license types off.
+  scim_controlled_license_type = false
 }
 
 resource "dbt_scim_token" "entra" {
@@ -30,10 +28,21 @@ resource "dbt_scim_token" "entra" {
   }
 }
 
+# The dbt enterprise application: a non-gallery app, made from Microsoft's
+# non-gallery application template. Its service_principal_id is in the form
+# azuread's synchronization resources require: /servicePrincipals/<object id>.
+# If you set up SSO by hand already, use data.azuread_service_principal's `id`
+# (not `object_id`) instead.
+resource "azuread_application_from_template" "dbt" {
+  display_name = "dbt"
+  template_id  = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
+}
+
 # The provisioning credentials Entra ID uses: the tenant URL (BaseAddress)
-# and the secret token (SecretToken).
+# and the secret token (SecretToken). A rotation rewrites them in the same
+# apply, before the old token is deleted.
 resource "azuread_synchronization_secret" "dbt" {
-  service_principal_id = var.dbt_service_principal_id
+  service_principal_id = azuread_application_from_template.dbt.service_principal_id
 
   credential {
     key   = "BaseAddress"
@@ -45,11 +54,11 @@ resource "azuread_synchronization_secret" "dbt" {
   }
 }
 
-# The provisioning job. "scim" is the template of a non-gallery application;
-# list a gallery app's templates with Microsoft Graph
-# (GET /servicePrincipals/{id}/synchronization/templates).
+# The provisioning job, started. "scim" is the synchronization template of a
+# non-gallery app (GET /servicePrincipals/{id}/synchronization/templates lists
+# an app's templates).
 resource "azuread_synchronization_job" "dbt" {
-  service_principal_id = var.dbt_service_principal_id
+  service_principal_id = azuread_application_from_template.dbt.service_principal_id
   template_id          = "scim"
   enabled              = true
 

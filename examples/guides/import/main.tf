@@ -15,6 +15,10 @@ import {
 
 resource "dbt_scim_group" "analysts" {
   display_name = "Analysts"
+  # The identity provider's id for the group, as it is in dbt (see
+  # `terraform state show` after the import). Left unset, the next apply
+  # removes it from the group in dbt.
+  external_id = "00g1a2b3c4d5e6f7g8h9"
 }
 
 # A single user, by the email that is their SCIM userName.

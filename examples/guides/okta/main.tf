@@ -4,43 +4,89 @@ terraform {
       source = "dbt-scim/dbt"
     }
     okta = {
-      source = "okta/okta"
+      source  = "okta/okta"
+      version = "~> 6.12"
     }
   }
 }
 
-variable "okta_dbt_app_id" {
-  description = "The ID of the dbt app integration in Okta (from the Okta Integration Network)."
+variable "okta_dbt_app_label" {
+  description = "The label of the SAML 2.0 app you created in Okta for dbt's SSO (dbt's \"Set up SSO with Okta\")."
   type        = string
+  default     = "dbt"
+}
+
+variable "okta_provisioning_configured" {
+  description = "Set to true once the SCIM base URL and token are saved in the app's Provisioning tab (see the guide)."
+  type        = bool
+  default     = false
 }
 
 resource "dbt_scim_settings" "this" {
   enabled = true
-  # Let Okta own license types through the licenseType attribute.
+  # dbt maps licenses from SCIM only for Okta: add a licenseType attribute to
+  # the app's profile and map it (see the guide).
   scim_controlled_license_type = true
 }
 
+# Overlap mode: Terraform cannot write this token into Okta, so a rotation
+# keeps the previous token working for 7 days while someone pastes the new
+# one into the Okta Admin Console. The first apply after that deletes it.
 resource "dbt_scim_token" "okta" {
-  name            = "okta"
-  rotation_period = "2160h"
+  name                     = "okta"
+  rotation_period          = "2160h"
+  previous_token_retention = "168h"
 
   depends_on = [dbt_scim_settings.this]
+}
 
-  lifecycle {
-    create_before_destroy = true
+# Paste these into the app's Provisioning > Integration settings:
+#   terraform output -raw scim_base_url
+#   terraform output -raw scim_token
+output "scim_base_url" {
+  value = dbt_scim_settings.this.scim_base_url
+}
+
+output "scim_token" {
+  value     = dbt_scim_token.okta.token
+  sensitive = true
+}
+
+# Which token is still live after a rotation, and until when.
+output "previous_scim_token" {
+  value = {
+    id         = dbt_scim_token.okta.previous_token_id
+    expires_at = dbt_scim_token.okta.previous_token_expires_at
   }
 }
 
-# Okta's provisioning connection for the dbt app: the SCIM connector base URL
-# and the bearer token. When the token rotates, this is updated in the same
-# apply, before the old token is deleted.
-resource "okta_app_connection" "dbt" {
-  id       = var.okta_dbt_app_id
-  base_url = dbt_scim_settings.this.scim_base_url
-  action   = "activate"
+# What Terraform can do in Okta: decide who is provisioned, and which groups
+# are pushed to dbt.
+data "okta_app_saml" "dbt" {
+  label = var.okta_dbt_app_label
+}
 
-  profile {
-    auth_scheme = "TOKEN"
-    token       = dbt_scim_token.okta.token
-  }
+resource "okta_group" "dbt_analysts" {
+  name        = "dbt Analysts"
+  description = "Provisioned into dbt over SCIM."
+}
+
+# Members of an assigned group are provisioned into dbt.
+resource "okta_app_group_assignment" "dbt_analysts" {
+  app_id   = data.okta_app_saml.dbt.id
+  group_id = okta_group.dbt_analysts.id
+}
+
+# Push the group to dbt, where it becomes a SCIM group. Okta can push groups
+# only once provisioning is configured, hence the switch.
+resource "okta_push_group" "dbt_analysts" {
+  count = var.okta_provisioning_configured ? 1 : 0
+
+  app_id          = data.okta_app_saml.dbt.id
+  source_group_id = okta_group.dbt_analysts.id
+  status          = "ACTIVE"
+  # The default (true) deletes the group in dbt when this mapping is destroyed.
+  delete_target_group_on_destroy = false
+
+  depends_on = [okta_app_group_assignment.dbt_analysts]
 }

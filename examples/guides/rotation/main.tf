@@ -8,7 +8,7 @@ terraform {
 
 # Rotation by age: the first plan after 90 days replaces the token.
 resource "dbt_scim_token" "by_age" {
-  name            = "okta"
+  name            = "entra-id"
   rotation_period = "2160h"
 
   lifecycle {
