@@ -527,6 +527,41 @@ func TestLogsNeverContainAdminOrMintedToken(t *testing.T) {
 	}
 }
 
+// Someone else mints a token of the same name while our request's response
+// is lost: two new tokens, at most one ours, and nothing to tell them apart.
+// The client deletes neither and says which they are.
+func TestCreateSCIMTokenNeverDeletesATokenItCannotProveItMinted(t *testing.T) {
+	f := newFake(t)
+	var theirs *fakeToken
+	f.afterStore = func(w http.ResponseWriter, r *http.Request, tok *fakeToken, attempt int) bool {
+		if attempt == 1 {
+			theirs = f.addToken("okta", time.Now())
+			dropConnection(t, w)
+			return true
+		}
+		return false
+	}
+	_, _, err := f.client(t).CreateSCIMToken(context.Background(), "okta")
+	if err == nil {
+		t.Fatal("want an error: two candidates for one lost request")
+	}
+	stored := f.tokenList()
+	if len(stored) != 2 {
+		t.Fatalf("server tokens %+v: want both candidates kept", stored)
+	}
+	for _, tok := range stored {
+		if !strings.Contains(err.Error(), fmt.Sprintf("id %d", tok.ID)) {
+			t.Errorf("the error does not list token %d: %v", tok.ID, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "none was deleted") || theirs == nil {
+		t.Errorf("the error must say nothing was deleted: %v", err)
+	}
+	if f.creates != 1 {
+		t.Errorf("creates = %d: nothing may be re-sent while it is unknown which token is ours", f.creates)
+	}
+}
+
 // TestCreateSCIMTokenSparesOlderTokens guards the time bound: a same-named
 // token missing from the snapshot (say, the first list was stale) but created
 // well before the request cannot be the lost request's, and must survive.

@@ -194,14 +194,18 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 
 	attempts := c.maxRetries + 1
 	var deleted []int64
+	// unaccounted counts the lost requests whose token has not been found:
+	// each may have minted at most one, so no more than that many tokens of
+	// this name can be ours.
+	unaccounted := 0
 	for attempt := 1; ; attempt++ {
 		tok, value, err := c.postToken(ctx, name)
 		if err == nil {
-			if attempt > 1 {
+			if unaccounted > 0 {
 				// A lost request may still have been running on dbt's side
 				// when its orphan was looked for: look once more now.
 				known[tok.ID] = true
-				if orphans, rerr := c.reconcile(ctx, name, known, start); rerr != nil {
+				if orphans, rerr := c.reconcile(ctx, name, known, start, unaccounted); rerr != nil {
 					tflog.Warn(ctx, "Could not check for a token a lost creation request stored late", map[string]any{
 						"name": name, "error": c.Mask(rerr.Error()),
 					})
@@ -219,8 +223,10 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (SCIMToken, s
 			"name": name, "attempt": attempt, "error": c.Mask(err.Error()),
 		})
 
-		orphans, rerr := c.reconcile(ctx, name, known, start)
+		unaccounted++
+		orphans, rerr := c.reconcile(ctx, name, known, start, unaccounted)
 		deleted = append(deleted, orphans...)
+		unaccounted -= len(orphans)
 		if rerr != nil {
 			return SCIMToken{}, "", fmt.Errorf("creating SCIM token %q: the response was lost (%w) and cleaning up after it failed: %w", name, err, rerr)
 		}
@@ -294,10 +300,13 @@ func (c *Client) postToken(ctx context.Context, name string) (SCIMToken, string,
 	return out.model(), out.TokenString, nil
 }
 
-// reconcile deletes every token the lost request may have created: same
-// name, absent from the snapshot, not created before the request. It returns
-// the ids it deleted.
-func (c *Client) reconcile(ctx context.Context, name string, known map[int64]bool, start time.Time) ([]int64, error) {
+// reconcile deletes the tokens the lost requests may have created: same
+// name, absent from the snapshot, not created before the first request. At
+// most max of them can be ours (one per lost request); when more than that
+// appeared, someone else is minting tokens of this name too, nothing proves
+// which are ours, and none is deleted: the error lists them all for a person
+// to decide. It returns the ids it deleted.
+func (c *Client) reconcile(ctx context.Context, name string, known map[int64]bool, start time.Time, max int) ([]int64, error) {
 	lctx, cancel := detached(ctx)
 	defer cancel()
 	// An orphan is never found again once this gives up (its value is
@@ -316,7 +325,7 @@ func (c *Client) reconcile(ctx context.Context, name string, known map[int64]boo
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens to find one the lost request may have created: %w; check dbt for a token named %q and delete it", err, name)
 	}
-	var deleted []int64
+	var candidates []SCIMToken
 	for _, t := range now {
 		if t.Name != name || known[t.ID] {
 			continue
@@ -324,6 +333,20 @@ func (c *Client) reconcile(ctx context.Context, name string, known map[int64]boo
 		if !t.CreatedAt.IsZero() && t.CreatedAt.Before(start.Add(-createdSkew)) {
 			continue
 		}
+		candidates = append(candidates, t)
+	}
+	if len(candidates) > max {
+		list := make([]string, len(candidates))
+		for i, t := range candidates {
+			list[i] = fmt.Sprintf("id %d (created %s)", t.ID, t.CreatedAt.UTC().Format(time.RFC3339))
+		}
+		return nil, fmt.Errorf("%d SCIM tokens named %q appeared while the provider's %d lost request(s) ran: %s. "+
+			"At most %d can be the provider's, and nothing shows which, so none was deleted. Something else is "+
+			"creating tokens of this name: check them in dbt (Account settings, SSO & SCIM) and delete the ones "+
+			"nobody uses; their values are unknowable", len(candidates), name, max, strings.Join(list, ", "), max)
+	}
+	var deleted []int64
+	for _, t := range candidates {
 		tflog.Warn(ctx, "Deleting the SCIM token a lost creation request left behind, as its value is unknowable", map[string]any{
 			"name": name, "token_id": t.ID,
 		})
