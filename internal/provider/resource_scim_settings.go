@@ -123,7 +123,8 @@ func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadReques
 	if acct, err := strconv.ParseInt(id.ValueString(), 10, 64); err == nil {
 		setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(acct)}, &resp.Diagnostics)
 	}
-	if resp.Diagnostics.HasError() || !refreshable(r.data, &resp.Diagnostics) || !requireAdmin(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !refreshable(r.data, &resp.Diagnostics) || !requireAdmin(r.data, &resp.Diagnostics) ||
+		!r.sameAccount(id, &resp.Diagnostics) {
 		return
 	}
 	got, err := r.data.admin.GetSCIMConfig(ctx)
@@ -135,9 +136,10 @@ func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan scimSettingsModel
+	var plan, state scimSettingsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) || !r.sameAccount(state.ID, &resp.Diagnostics) {
 		return
 	}
 	got, err := r.data.admin.SetSCIMConfig(ctx, plan.toAPI())
@@ -149,8 +151,10 @@ func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 	setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, &resp.Diagnostics)
 }
 
-func (r *scimSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireAdmin(r.data, &resp.Diagnostics) {
+func (r *scimSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) || !r.sameAccount(id, &resp.Diagnostics) {
 		return
 	}
 	if _, err := r.data.admin.SetSCIMConfig(ctx, dbtapi.SCIMConfig{}); err != nil {
@@ -177,6 +181,28 @@ func (r *scimSettingsResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), want)...)
+}
+
+// sameAccount refuses to go on when the state holds another account's
+// settings than the provider is configured for (account_id changed). The
+// provider can reach only its configured account, so following the change
+// would leave SCIM as it was on the old account and silently take over the
+// new one's; replacing would "destroy" the wrong account's settings.
+func (r *scimSettingsResource) sameAccount(stateID types.String, diags *diag.Diagnostics) bool {
+	want := strconv.FormatInt(r.data.accountID, 10)
+	if stateID.IsNull() || stateID.IsUnknown() || stateID.ValueString() == want {
+		return true
+	}
+	diags.AddAttributeError(path.Root("id"), "dbt_scim_settings belongs to another account",
+		fmt.Sprintf("The state holds the SCIM settings of dbt account %s, but the provider is configured for "+
+			"account %s (account_id or %s changed). The provider can reach only the account it is configured for, "+
+			"so it neither follows the change nor replaces the settings.\n\n"+
+			"To leave account %s as it is and manage account %s instead:\n\n"+
+			"  terraform state rm <address of this dbt_scim_settings>\n"+
+			"  terraform import <address of this dbt_scim_settings> %s\n\n"+
+			"To manage account %s again, set account_id back to %s.",
+			stateID.ValueString(), want, envAccountID, stateID.ValueString(), want, want, stateID.ValueString(), stateID.ValueString()))
+	return false
 }
 
 // applied is the state after a write: what was planned, as Terraform

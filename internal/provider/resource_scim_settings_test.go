@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -135,4 +136,48 @@ func TestAccSCIMSettings_notEnterprise(t *testing.T) {
 	if got := srv.Emulator.SCIMConfig(); got.Enabled {
 		t.Fatalf("SCIM enabled on a Team account: %+v", got)
 	}
+}
+
+// A changed account_id is refused, not followed: the settings in state
+// belong to account 1, and the provider can reach only account 2. Neither
+// account is written to, and the plan says how to move on.
+func TestAccSCIMSettings_accountIDChanged(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	other := strings.Replace(acctest.ProviderBlock(srv), "account_id  = 1", "account_id  = 2", 1)
+	const config = `resource "dbt_scim_settings" "this" {}`
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + config,
+				Check:  expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+			},
+			{
+				PreConfig: e.ResetRequests,
+				Config:    other + config,
+				ExpectError: regexp.MustCompile(`(?s)dbt_scim_settings belongs to another account.*account 1, but the provider` +
+					`.*configured for\s+account 2.*terraform state rm.*terraform import.*set account_id back to 1`),
+				Check: expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+			},
+			{
+				// Back on account 1: nothing to do, and the account untouched.
+				Config: acctest.ProviderBlock(srv) + config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+					func(*terraform.State) error {
+						for _, r := range e.Requests() {
+							if r.Method != "GET" {
+								return fmt.Errorf("dbt saw %s %s after account_id changed", r.Method, r.Path)
+							}
+						}
+						return nil
+					},
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
