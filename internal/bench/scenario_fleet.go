@@ -55,7 +55,13 @@ func (r *runner) fleet(ctx context.Context) error {
 		case "plan":
 			r.judgeRequests("plan of new resources: no requests", c, 0)
 		case "apply":
-			r.judgeRequests("create: one request per resource", c, n)
+			// A group is created, then its members are added with one PATCH
+			// (as Okta and Entra ID do; WIRE.md).
+			creates := n
+			if k > 0 {
+				creates += g
+			}
+			r.judgeRequests("create: one request per resource, and one PATCH of members per group", c, creates)
 			r.judgeFleet(acct, c.ID)
 			continue
 		case "refresh":

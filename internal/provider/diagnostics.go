@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -138,6 +139,15 @@ func apiErrorDetail(err error) string {
 	}
 }
 
+// unlicensedMemberHint explains dbt's refusal of a group change that
+// includes a user without a license, which is what every user provisioned
+// over SCIM is until they accept dbt's email invitation.
+const unlicensedMemberHint = "dbt adds only licensed users to groups. A user provisioned over SCIM has no license " +
+	"until they accept dbt's email invitation, unless SCIM sets it: turn on scim_controlled_license_type in " +
+	"dbt_scim_settings and set license_type on the dbt_scim_user (see " +
+	"https://docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses), or add the member after the " +
+	"invitation is accepted."
+
 // hintFor says what a user can do about an API error.
 func hintFor(e *apierror.Error) string {
 	switch e.Kind {
@@ -167,6 +177,9 @@ func hintFor(e *apierror.Error) string {
 	case apierror.KindServer:
 		return "dbt had a server error that did not clear after retrying. Try again later."
 	case apierror.KindBadRequest:
+		if strings.Contains(e.Message, "must have licenses") {
+			return unlicensedMemberHint
+		}
 		return "dbt rejected the request as invalid; its message above says which value."
 	default:
 		return "This response was not expected; please report it with the TF_LOG=DEBUG output."

@@ -149,33 +149,56 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	name := plan.DisplayName.ValueString()
+	// The group is created without members, which are then PATCHed in: the
+	// order Okta and Entra ID push groups in, and the one dbt's spec serves
+	// without a display name for every member (WIRE.md).
 	g := scim.Group{DisplayName: name, ExternalID: plan.ExternalID.ValueString()}
-	if !plan.Members.IsNull() {
-		// The members go in the POST itself: one request, and the group
-		// never exists without them.
-		ids := plan.Members.IDs()
-		g.Members = make([]scim.Member, len(ids))
-		for i, id := range ids {
-			g.Members[i] = scim.Member{Value: id}
-		}
-	}
 	created, err := r.data.scim.CreateGroup(ctx, g)
 	if apierror.IsKind(err, apierror.KindConflict) {
 		r.addConflict(ctx, &resp.Diagnostics, name, err)
 		return
 	}
 	if err != nil {
-		detail := apiErrorDetail(err)
-		if apierror.IsKind(err, apierror.KindBadRequest) && len(g.Members) > 0 {
-			detail += "\n\nIf dbt's message is about a member: every id in members must be the SCIM id of a user " +
-				"of this account that holds a license, such as dbt_scim_user.jane.id."
-		}
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot create group %q", name), detail)
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot create group %q", name), apiErrorDetail(err))
 		return
 	}
 	plan.ID = types.StringValue(created.ID)
+	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
+		if err := r.data.scim.UpdateGroupMembers(ctx, created.ID, ids, nil); err != nil {
+			r.undoCreate(ctx, resp, plan, err)
+			return
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
+}
+
+// undoCreate handles a group that was created but whose members could not
+// all be added: the group this apply just made is deleted again, so a failed
+// create leaves nothing behind, as it would had it been one request. If the
+// delete fails too, the group stays in the state with the members it is
+// known to have (none), so the next apply adds the rest instead of creating
+// it again.
+func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.CreateResponse, plan scimGroupModel, err error) {
+	name, id := plan.DisplayName.ValueString(), plan.ID.ValueString()
+	detail := apiErrorDetail(err)
+	if apierror.IsKind(err, apierror.KindBadRequest) && !strings.Contains(detail, unlicensedMemberHint) {
+		detail += "\n\nIf dbt's message is about a member: every id in members must be the SCIM id of a user " +
+			"of this account that holds a license, such as dbt_scim_user.jane.id."
+	}
+	delErr := r.data.scim.DeleteGroup(ctx, id)
+	if delErr == nil || apierror.IsNotFound(delErr) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot create group %q", name), "Adding its members failed, "+
+			"so the group created a moment before was deleted again: dbt holds nothing from this apply.\n\n"+detail)
+		return
+	}
+	kept := plan
+	kept.Members = newMemberIDs(nil)
+	resp.Diagnostics.Append(resp.State.Set(ctx, kept)...)
+	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
+	resp.Diagnostics.AddError(fmt.Sprintf("Group %q was created, but adding its members failed", name),
+		detail+"\n\nDeleting the group again failed too ("+apiErrorDetail(delErr)+"). The group (SCIM id "+id+
+			") is in the state; the next apply adds the members it is missing.")
 }
 
 // addConflict explains a create that met an existing group of the same name:

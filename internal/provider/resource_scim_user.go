@@ -34,7 +34,7 @@ var (
 // SCIM attribute paths the resource patches (RFC 7643 §4.1, dbt's extension).
 const (
 	pathUserName    = "userName"
-	pathEmails      = "emails"
+	pathWorkEmail   = `emails[type eq "work"].value`
 	pathGivenName   = "name.givenName"
 	pathFamilyName  = "name.familyName"
 	pathExternalID  = "externalId"
@@ -260,18 +260,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.ID = state.ID
 	id := state.ID.ValueString()
 
-	var current []scim.Email
-	if !plan.UserName.Equal(state.UserName) {
-		// The work email follows the user name. Replacing the whole list
-		// needs the other addresses, so that only the work one changes.
-		u, err := r.data.scim.GetUser(ctx, id)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("read user %s before changing its user name", id), err)
-			return
-		}
-		current = u.Emails
-	}
-	ops, err := userPatchOps(state, plan, current)
+	ops, err := userPatchOps(state, plan)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the SCIM PATCH for user "+id, err.Error())
 		return
@@ -304,7 +293,7 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 		}
 		return
 	}
-	op, err := scim.NewPatchOperation(scim.OpReplace, pathActive, false)
+	op, err := activeOp(false)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the SCIM PATCH for user "+id, err.Error())
 		return
@@ -359,32 +348,34 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 
 // userPatchOps lists the operations that take a user from state to plan:
 // only what changed, so a PATCH never overwrites a value someone else set on
-// an attribute this configuration did not change. current is the user's
-// emails as dbt has them, needed only when the user name changes.
-func userPatchOps(state, plan scimUserModel, current []scim.Email) ([]scim.PatchOperation, error) {
+// an attribute this configuration did not change. Every operation has the
+// shape dbt's spec gives a user PATCH (UserOperationComponent: a string
+// value, or {"active": bool} without a path) and an IdP sends: see
+// WIRE.md.
+func userPatchOps(state, plan scimUserModel) ([]scim.PatchOperation, error) {
 	var ops []scim.PatchOperation
-	add := func(op, path string, value any) error {
-		o, err := scim.NewPatchOperation(op, path, value)
+	replace := func(path, value string) error {
+		o, err := scim.NewPatchOperation(scim.OpReplace, path, value)
 		if err == nil {
 			ops = append(ops, o)
 		}
 		return err
 	}
+	// An optional attribute that becomes unset is replaced with "", the
+	// spec's default for it: a remove would need a value the spec cannot
+	// give it.
 	optional := func(path string, from, to types.String) error {
-		switch {
-		case from.Equal(to):
+		if from.Equal(to) {
 			return nil
-		case to.IsNull():
-			return add(scim.OpRemove, path, nil)
-		default:
-			return add(scim.OpReplace, path, to.ValueString())
 		}
+		return replace(path, to.ValueString())
 	}
 	if !plan.UserName.Equal(state.UserName) {
-		if err := add(scim.OpReplace, pathUserName, plan.UserName.ValueString()); err != nil {
+		if err := replace(pathUserName, plan.UserName.ValueString()); err != nil {
 			return nil, err
 		}
-		if err := add(scim.OpReplace, pathEmails, workEmails(current, plan.UserName.ValueString())); err != nil {
+		// The work email follows the user name; the user's other addresses stay.
+		if err := replace(pathWorkEmail, plan.UserName.ValueString()); err != nil {
 			return nil, err
 		}
 	}
@@ -401,37 +392,25 @@ func userPatchOps(state, plan scimUserModel, current []scim.Email) ([]scim.Patch
 		}
 	}
 	if !plan.Active.Equal(state.Active) {
-		if err := add(scim.OpReplace, pathActive, plan.Active.ValueBool()); err != nil {
+		o, err := activeOp(plan.Active.ValueBool())
+		if err != nil {
 			return nil, err
 		}
+		ops = append(ops, o)
 	}
 	// An unset license_type is left to dbt: never sent, never removed.
 	if !plan.LicenseType.IsNull() && !plan.LicenseType.Equal(state.LicenseType) {
-		if err := add(scim.OpReplace, pathLicenseType, plan.LicenseType.ValueString()); err != nil {
+		if err := replace(pathLicenseType, plan.LicenseType.ValueString()); err != nil {
 			return nil, err
 		}
 	}
 	return ops, nil
 }
 
-// workEmails returns emails with the work address set to userName and made
-// primary, keeping the user's other addresses as they are.
-func workEmails(emails []scim.Email, userName string) []scim.Email {
-	out := make([]scim.Email, 0, len(emails)+1)
-	found := false
-	for _, e := range emails {
-		if !found && strings.EqualFold(e.Type, "work") {
-			found = true
-			e.Value, e.Primary = userName, true
-		} else {
-			e.Primary = false
-		}
-		out = append(out, e)
-	}
-	if !found {
-		out = append([]scim.Email{workEmail(userName)}, out...)
-	}
-	return out
+// activeOp (de)activates a user the way Okta does and dbt's spec draws it:
+// {"op":"replace","value":{"active":false}}, with no path.
+func activeOp(active bool) (scim.PatchOperation, error) {
+	return scim.NewPatchOperation(scim.OpReplace, "", map[string]bool{"active": active})
 }
 
 func workEmail(userName string) scim.Email {
@@ -481,14 +460,15 @@ type scimUserModel struct {
 // toSCIM is the user to create. The dbt extension goes only when a license
 // type is set, so servers without it are not sent a schema they reject.
 func (m scimUserModel) toSCIM() scim.User {
+	// Everything dbt's spec requires of a create (CreateUserSCIMRequest:
+	// schemas, userName, name, emails, active) is always sent; unset names
+	// as "", the spec's default.
 	u := scim.User{
 		UserName:   m.UserName.ValueString(),
 		ExternalID: m.ExternalID.ValueString(),
+		Name:       &scim.Name{GivenName: m.GivenName.ValueString(), FamilyName: m.FamilyName.ValueString()},
 		Emails:     []scim.Email{workEmail(m.UserName.ValueString())},
 		Active:     scim.Bool(m.Active.ValueBool()),
-	}
-	if !m.GivenName.IsNull() || !m.FamilyName.IsNull() {
-		u.Name = &scim.Name{GivenName: m.GivenName.ValueString(), FamilyName: m.FamilyName.ValueString()}
 	}
 	if !m.LicenseType.IsNull() {
 		u.DBT = &scim.DBTUserExtension{LicenseType: m.LicenseType.ValueString()}

@@ -687,6 +687,12 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 						if fmt.Sprint(body["emails"]) != fmt.Sprint(want) {
 							return fmt.Errorf("the create sent emails %v, want %v", body["emails"], want)
 						}
+						// What dbt's CreateUserSCIMRequest requires is always there.
+						for _, k := range []string{"schemas", "userName", "name", "emails", "active"} {
+							if _, ok := body[k]; !ok {
+								return fmt.Errorf("the create left out %q, which dbt's spec requires: %v", k, body)
+							}
+						}
 						return nil
 					},
 				),
@@ -714,7 +720,9 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 				},
 			},
 			{
-				// A license: sent through the extension path; a cleared name: removed.
+				// A license: sent through the extension path; a cleared name:
+				// replaced with "", the spec's default (a user PATCH operation
+				// must carry a value).
 				PreConfig: rec.reset,
 				Config: config(`
   user_name    = "jane@example.com"
@@ -727,7 +735,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 							return err
 						}
 						got, _ := json.Marshal(body["Operations"])
-						want := `[{"op":"remove","path":"name.givenName"},` +
+						want := `[{"op":"replace","path":"name.givenName","value":""},` +
 							`{"op":"replace","path":"` + dbtUserSchema + `:licenseType","value":"analyst"}]`
 						if string(got) != want {
 							return fmt.Errorf("PATCH operations %s, want %s", got, want)
@@ -770,7 +778,8 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 						return err
 					}
 					got, _ := json.Marshal(body["Operations"])
-					if want := `[{"op":"replace","path":"active","value":false}]`; string(got) != want {
+					// Okta's shape, and dbt's UserValueComponent: no path.
+					if want := `[{"op":"replace","value":{"active":false}}]`; string(got) != want {
 						return fmt.Errorf("destroy sent PATCH operations %s, want %s", got, want)
 					}
 					if n := len(rec.requests("DELETE", "/Users/"+id)); n != 0 {

@@ -344,12 +344,12 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 }
 
 // PatchGroup applies ops to a group. The server may answer 200 with the
-// group or 204; either way nothing is read back, since a group's members
-// can be many.
+// group or 204; either way the answer is not decoded, since a group's
+// members can be many. No query string goes with it: dbt's spec declares
+// none on any write, and a SCIM server that honoured excludedAttributes=members
+// on a PATCH could take it as "the group has no members" (WIRE.md).
 func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation) error {
-	// The answer is not read, so ask the server not to send the members:
-	// for a large group they are megabytes per one-member change.
-	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), membersQuery(nil, false), NewPatchRequest(ops...))
+	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, NewPatchRequest(ops...))
 	return err
 }
 
@@ -394,7 +394,7 @@ func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove 
 func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove []string) error {
 	reqs := MemberPatches(add, remove, c.maxPatchOps)
 	for i, req := range reqs {
-		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), membersQuery(nil, false), req); err != nil {
+		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {
 			if len(reqs) == 1 {
 				return err
 			}
@@ -556,6 +556,10 @@ func emptyBody(b []byte) bool { return len(strings.TrimSpace(string(b))) == 0 }
 // do sends one request and turns a non-2xx answer into an *apierror.Error.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any) (*transport.Response, error) {
 	target := c.base + path
+	if len(query) > 0 && method != http.MethodGet {
+		// dbt's spec declares no query parameter on any write.
+		return nil, fmt.Errorf("scim: refusing to send %s %s with a query string (%s): writes carry none", method, path, query.Encode())
+	}
 	if len(query) > 0 {
 		// Encode spaces as %20: some SCIM servers do not read '+' as one.
 		target += "?" + strings.ReplaceAll(query.Encode(), "+", "%20")

@@ -68,11 +68,13 @@ type Meta struct {
 	Version      string `json:"version,omitempty"`
 }
 
-// Name is the user's name (RFC 7643 §4.1.1).
+// Name is the user's name (RFC 7643 §4.1.1). Both parts are always sent,
+// as empty strings when unset: dbt's spec requires name on a user create and
+// gives "" as the default of each part.
 type Name struct {
 	Formatted  string `json:"formatted,omitempty"`
-	GivenName  string `json:"givenName,omitempty"`
-	FamilyName string `json:"familyName,omitempty"`
+	GivenName  string `json:"givenName"`
+	FamilyName string `json:"familyName"`
 }
 
 // Email is one of the user's email addresses (RFC 7643 §4.1.2).
