@@ -252,11 +252,14 @@ func badProviderInputs() []badInput {
 	settings := func(changes ...string) func(badInputFixture) string {
 		return func(f badInputFixture) string { return f.admin(changes...) + f.block("data", "dbt_scim_settings") }
 	}
-	hostURL := func(v string) badInput {
+	hostURL := func(v string, want ...string) badInput {
+		if len(want) == 0 {
+			want = []string{q(v) + " is not an absolute https:// URL"}
+		}
 		return badInput{
 			name:     fmt.Sprintf("host_url %q", v),
 			config:   settings("host_url = " + q(v)),
-			want:     []string{"Invalid dbt host URL", "host_url = " + q(v), q(v) + " is not an absolute http(s) URL"},
+			want:     append([]string{"Invalid dbt host URL", "host_url = " + q(v)}, want...),
 			planTime: true,
 		}
 	}
@@ -268,11 +271,11 @@ func badProviderInputs() []badInput {
 			planTime: true,
 		}
 	}
-	timeout := func(v string) badInput {
+	timeout := func(v, why string) badInput {
 		return badInput{
 			name:     fmt.Sprintf("request_timeout %q", v),
 			config:   settings("request_timeout = " + q(v)),
-			want:     []string{"Invalid request timeout", "request_timeout = " + q(v), q(v) + " is not a positive duration"},
+			want:     []string{"Invalid duration", "request_timeout = " + q(v), q(v) + why},
 			planTime: true,
 		}
 	}
@@ -298,6 +301,15 @@ func badProviderInputs() []badInput {
 		hostURL("cloud.getdbt.com/api"),
 		hostURL("ftp://cloud.getdbt.com/api"),
 		hostURL("https://"),
+		hostURL("http://dbt.example.com/api", "uses http://, which would send the API tokens in cleartext. Use https://."),
+		{
+			// The message does not repeat the password (validators' unit test);
+			// Terraform itself quotes the configuration line.
+			name:     "host_url with a password",
+			config:   settings(`host_url = "https://ada:hunter2@cloud.getdbt.com/api"`),
+			want:     []string{"Invalid dbt host URL", "carries a user name or password", "token and scim_token attributes"},
+			planTime: true,
+		},
 		accountID(0),
 		accountID(-7),
 		{
@@ -324,10 +336,10 @@ func badProviderInputs() []badInput {
 			want:     []string{"Cannot read the SCIM settings", "401 unauthorized", "dbt did not accept the API token", "token attribute"},
 			planTime: true,
 		},
-		timeout("soon"),
-		timeout("30"), // no unit
-		timeout("0s"),
-		timeout("-5s"),
+		timeout("soon", " is not a duration"),
+		timeout("30", " is not a duration"), // no unit
+		timeout("0s", " must be greater than zero"),
+		timeout("-5s", " must be greater than zero"),
 		between("max_retries", -1, 0, 20),
 		between("max_retries", 21, 0, 20),
 		between("scim_patch_batch_size", 0, 1, 1000),
@@ -338,7 +350,7 @@ func badProviderInputs() []badInput {
 				return f.directory(`scim_base_url = "scim.example.com/v2"`) + f.block("data", "dbt_scim_users")
 			},
 			want: []string{"Invalid SCIM base URL", `scim_base_url = "scim.example.com/v2"`,
-				`"scim.example.com/v2" is not an absolute http(s) URL`},
+				`"scim.example.com/v2" is not an absolute https:// URL`},
 			planTime: true,
 		},
 		missingSCIMToken("dbt_scim_users", func(f badInputFixture) string { return f.block("data", "dbt_scim_users") }),

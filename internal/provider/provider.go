@@ -5,7 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
+
 	"os"
 	"strconv"
 	"strings"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -25,6 +26,7 @@ import (
 	"github.com/dbt-scim/terraform-provider-dbt/internal/clock"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/dbtapi"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/validators"
 )
 
 // Environment variables, named as dbt's own provider names them so users can
@@ -103,8 +105,11 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"host_url": schema.StringAttribute{
 				MarkdownDescription: "The dbt API URL, including `/api`. Defaults to the `" + envHostURL +
 					"` environment variable, then to `" + defaultHostURL + "`. Use your account's access URL " +
-					"for cells and single-tenant deployments, for example `https://ab123.us1.dbt.com/api`.",
-				Optional: true,
+					"for cells and single-tenant deployments, for example `https://ab123.us1.dbt.com/api`. Must be " +
+					"`https://` (`http://` only for localhost) without a user name or password; the provider follows " +
+					"no redirects.",
+				Optional:   true,
+				Validators: []validator.String{validators.BaseURL(summaryHostURL)},
 			},
 			"account_id": schema.Int64Attribute{
 				MarkdownDescription: "The dbt account ID. Defaults to the `" + envAccountID + "` environment variable.",
@@ -127,7 +132,8 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP attempt may take, as a Go duration such as `30s` or `2m`. " +
 					"Defaults to `60s`.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{validators.PositiveDuration()},
 			},
 			"scim_token": schema.StringAttribute{
 				MarkdownDescription: "A SCIM token, used by the directory resources (`dbt_scim_user`, `dbt_scim_group`, " +
@@ -139,8 +145,10 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"scim_base_url": schema.StringAttribute{
 				MarkdownDescription: "The SCIM 2.0 base URL the directory resources talk to. Defaults to the `" +
 					envSCIMBaseURL + "` environment variable, then to `<host_url>/v3/accounts/<account_id>/scim/v2`. " +
-					"The directory resources use only RFC 7643/7644 behaviour, so any SCIM 2.0 service provider works.",
-				Optional: true,
+					"The directory resources use only RFC 7643/7644 behaviour, so any SCIM 2.0 service provider works. " +
+					"Must be `https://` (`http://` only for localhost) without a user name or password.",
+				Optional:   true,
+				Validators: []validator.String{validators.BaseURL(summarySCIMBaseURL)},
 			},
 			"scim_patch_batch_size": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("The most member changes sent in one SCIM PATCH request when a "+
@@ -168,136 +176,149 @@ func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
 	// A provider block that depends on values known only after apply is
 	// configured on a later call; resources then say so instead of crashing.
-	// Unknown SCIM settings (a scim_token from a dbt_scim_token being
-	// rotated) defer only the SCIM client: the admin API stays usable.
 	if cfg.HostURL.IsUnknown() || cfg.AccountID.IsUnknown() || cfg.Token.IsUnknown() ||
 		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client setup")
 		return
 	}
-	scimDeferred := cfg.SCIMToken.IsUnknown() || cfg.SCIMBaseURL.IsUnknown() || cfg.SCIMPatchBatch.IsUnknown()
-
-	hostURL := stringOrEnv(cfg.HostURL, envHostURL, defaultHostURL)
-	if u, err := url.Parse(hostURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("host_url"), "Invalid dbt host URL",
-			fmt.Sprintf("%q is not an absolute http(s) URL. Set the provider's host_url attribute or the %s "+
-				"environment variable to your dbt API URL, for example %s.", hostURL, envHostURL, defaultHostURL))
-	}
-
-	var scimToken, scimBaseURL string
-	if !scimDeferred {
-		scimToken = stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
-		scimBaseURL = stringOrEnv(cfg.SCIMBaseURL, envSCIMBaseURL, "")
-	}
-	token := stringOrEnv(cfg.Token, envToken, "")
-	// The admin API needs account_id and token; a configuration with only a
-	// SCIM token and a SCIM base URL (directory resources only) needs neither.
-	needAccount := token != "" || scimDeferred || scimToken == "" || scimBaseURL == ""
-
-	var accountID int64
-	switch {
-	case !cfg.AccountID.IsNull():
-		accountID = cfg.AccountID.ValueInt64()
-	case os.Getenv(envAccountID) != "":
-		id, err := strconv.ParseInt(strings.TrimSpace(os.Getenv(envAccountID)), 10, 64)
-		if err != nil || id < 1 {
-			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Invalid dbt account ID",
-				fmt.Sprintf("The %s environment variable must be a positive whole number, the ID in your dbt "+
-					"account's URL.", envAccountID))
-		}
-		accountID = id
-	case needAccount:
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing dbt account ID",
-			fmt.Sprintf("Set the provider's account_id attribute or the %s environment variable to the ID "+
-				"in your dbt account's URL.", envAccountID))
-	}
-
-	if token == "" && scimToken == "" && !scimDeferred {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing dbt API token",
-			fmt.Sprintf("Set the provider's token attribute or the %s environment variable to a dbt API token "+
-				"with account-admin rights.", envToken))
-	}
-
-	maxRetries := int64(defaultMaxRetries)
-	if !cfg.MaxRetries.IsNull() {
-		maxRetries = cfg.MaxRetries.ValueInt64()
-	}
-
-	timeout := defaultRequestTimeout
-	if !cfg.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
-				fmt.Sprintf("%q is not a positive duration. Use a Go duration such as \"30s\" or \"2m\".",
-					cfg.RequestTimeout.ValueString()))
-		}
-		timeout = d
-	}
+	set := resolveSettings(cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// Secrets are masked where requests are logged: the transport of each
-	// client holds the tokens it sends (and every token it mints).
-	userAgent := "terraform-provider-dbt/" + p.version
-	data := &providerData{accountID: accountID, clock: p.clock, scimDeferred: scimDeferred}
-	if token != "" {
-		admin, err := dbtapi.New(dbtapi.Config{
-			HostURL:        hostURL,
-			AccountID:      accountID,
-			Token:          token,
-			MaxRetries:     int(maxRetries),
-			RequestTimeout: timeout,
-			RetryWaitMin:   p.retryWaitMin,
-			RetryWaitMax:   p.retryWaitMax,
-			UserAgent:      userAgent,
-		})
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot configure the dbt API client", err.Error())
-			return
-		}
-		data.admin = admin
-	}
-	if scimToken != "" {
-		if scimBaseURL == "" {
-			scimBaseURL = fmt.Sprintf("%s/v3/accounts/%d/scim/v2", strings.TrimSuffix(hostURL, "/"), accountID)
-		}
-		if u, err := url.Parse(scimBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("scim_base_url"), "Invalid SCIM base URL",
-				fmt.Sprintf("%q is not an absolute http(s) URL. Set the provider's scim_base_url attribute or the %s "+
-					"environment variable, or leave both unset to use dbt's.", scimBaseURL, envSCIMBaseURL))
-			return
-		}
-		batch := 0
-		if !cfg.SCIMPatchBatch.IsNull() {
-			batch = int(cfg.SCIMPatchBatch.ValueInt64())
-		}
-		sc, err := scim.NewClient(scim.Config{
-			BaseURL:        scimBaseURL,
-			Token:          scimToken,
-			MaxRetries:     int(maxRetries),
-			RequestTimeout: timeout,
-			RetryWaitMin:   p.retryWaitMin,
-			RetryWaitMax:   p.retryWaitMax,
-			UserAgent:      userAgent,
-			MaxPatchOps:    batch,
-		})
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot configure the SCIM client", err.Error())
-			return
-		}
-		data.scim = sc
+	data := p.buildClients(set, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	tflog.Debug(ctx, "configured dbt clients", map[string]any{
-		"host_url": hostURL, "account_id": accountID, "admin": data.admin != nil, "scim": data.scim != nil,
+		"host_url": set.hostURL, "account_id": set.accountID, "admin": data.admin != nil, "scim": data.scim != nil,
 	})
-
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+}
+
+// Summaries of the URL diagnostics, from the schema and from Configure alike.
+const (
+	summaryHostURL     = "Invalid dbt host URL"
+	summarySCIMBaseURL = "Invalid SCIM base URL"
+)
+
+// settings is the provider configuration resolved against the environment
+// and defaults, and checked.
+type settings struct {
+	hostURL, token, scimToken, scimBaseURL string
+	accountID                              int64
+	maxRetries, patchBatch                 int
+	timeout                                time.Duration
+	// scimDeferred is set while the SCIM settings are unknown (plan time):
+	// a scim_token from a dbt_scim_token being rotated defers only the SCIM
+	// client, and the admin API stays usable.
+	scimDeferred bool
+}
+
+// resolveSettings fills in what the configuration leaves to the environment
+// and the defaults. The schema's validators have checked configured values;
+// values from the environment are checked here with the same rules, and the
+// diagnostics name the variable.
+func resolveSettings(cfg providerModel, diags *diag.Diagnostics) settings {
+	set := settings{
+		hostURL:      stringOrEnv(cfg.HostURL, envHostURL, defaultHostURL),
+		token:        stringOrEnv(cfg.Token, envToken, ""),
+		maxRetries:   defaultMaxRetries,
+		timeout:      defaultRequestTimeout,
+		scimDeferred: cfg.SCIMToken.IsUnknown() || cfg.SCIMBaseURL.IsUnknown() || cfg.SCIMPatchBatch.IsUnknown(),
+	}
+	checkURL(diags, summaryHostURL, "host_url", envHostURL, set.hostURL)
+	if !set.scimDeferred {
+		set.scimToken = stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
+		set.scimBaseURL = stringOrEnv(cfg.SCIMBaseURL, envSCIMBaseURL, "")
+		if set.scimBaseURL != "" {
+			checkURL(diags, summarySCIMBaseURL, "scim_base_url", envSCIMBaseURL, set.scimBaseURL)
+		}
+	}
+	// The admin API needs account_id and token; a configuration with only a
+	// SCIM token and a SCIM base URL (directory resources only) needs neither.
+	needAccount := set.token != "" || set.scimDeferred || set.scimToken == "" || set.scimBaseURL == ""
+	switch {
+	case !cfg.AccountID.IsNull():
+		set.accountID = cfg.AccountID.ValueInt64()
+	case os.Getenv(envAccountID) != "":
+		id, err := strconv.ParseInt(strings.TrimSpace(os.Getenv(envAccountID)), 10, 64)
+		if err != nil || id < 1 {
+			diags.AddAttributeError(path.Root("account_id"), "Invalid dbt account ID",
+				fmt.Sprintf("The %s environment variable must be a positive whole number, the ID in your dbt "+
+					"account's URL.", envAccountID))
+		}
+		set.accountID = id
+	case needAccount:
+		diags.AddAttributeError(path.Root("account_id"), "Missing dbt account ID",
+			fmt.Sprintf("Set the provider's account_id attribute or the %s environment variable to the ID "+
+				"in your dbt account's URL.", envAccountID))
+	}
+	if set.token == "" && set.scimToken == "" && !set.scimDeferred {
+		diags.AddAttributeError(path.Root("token"), "Missing dbt API token",
+			fmt.Sprintf("Set the provider's token attribute or the %s environment variable to a dbt API token "+
+				"with account-admin rights.", envToken))
+	}
+	if !cfg.MaxRetries.IsNull() {
+		set.maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		// Checked by the schema's validator: a positive duration.
+		set.timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+	}
+	if !cfg.SCIMPatchBatch.IsNull() {
+		set.patchBatch = int(cfg.SCIMPatchBatch.ValueInt64())
+	}
+	if set.scimToken != "" && set.scimBaseURL == "" {
+		set.scimBaseURL = fmt.Sprintf("%s/v3/accounts/%d/scim/v2", strings.TrimSuffix(set.hostURL, "/"), set.accountID)
+	}
+	return set
+}
+
+// checkURL applies the schema's URL rule to a value that may have come from
+// the environment.
+func checkURL(diags *diag.Diagnostics, summary, attr, env, value string) {
+	if msg := validators.CheckBaseURL(value); msg != "" {
+		diags.AddAttributeError(path.Root(attr), summary,
+			fmt.Sprintf("%s Set the provider's %s attribute or the %s environment variable.", msg, attr, env))
+	}
+}
+
+// buildClients makes the admin and SCIM clients the settings call for.
+// Secrets are masked where requests are logged: the transport of each
+// client holds the tokens it sends (and every token it mints).
+func (p *dbtProvider) buildClients(set settings, diags *diag.Diagnostics) *providerData {
+	userAgent := "terraform-provider-dbt/" + p.version
+	data := &providerData{accountID: set.accountID, clock: p.clock, scimDeferred: set.scimDeferred}
+	if set.token != "" {
+		admin, err := dbtapi.New(dbtapi.Config{
+			HostURL: set.hostURL, AccountID: set.accountID, Token: set.token,
+			MaxRetries: set.maxRetries, RequestTimeout: set.timeout,
+			RetryWaitMin: p.retryWaitMin, RetryWaitMax: p.retryWaitMax, UserAgent: userAgent,
+		})
+		if err != nil {
+			diags.AddError("Cannot configure the dbt API client", err.Error())
+			return nil
+		}
+		data.admin = admin
+	}
+	if set.scimToken != "" {
+		sc, err := scim.NewClient(scim.Config{
+			BaseURL: set.scimBaseURL, Token: set.scimToken,
+			MaxRetries: set.maxRetries, RequestTimeout: set.timeout,
+			RetryWaitMin: p.retryWaitMin, RetryWaitMax: p.retryWaitMax, UserAgent: userAgent,
+			MaxPatchOps: set.patchBatch,
+		})
+		if err != nil {
+			diags.AddError("Cannot configure the SCIM client", err.Error())
+			return nil
+		}
+		data.scim = sc
+	}
+	return data
 }
 
 func (p *dbtProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -55,8 +57,8 @@ func TestAccProvider_badConfiguration(t *testing.T) {
 		{"missing token", block(good), `(?s)Missing dbt API token.*DBT_CLOUD_TOKEN`},
 		{"missing account", block(fmt.Sprintf("host_url = %q\ntoken = \"x\"", srv.HostURL())), `(?s)Missing dbt account ID.*DBT_CLOUD_ACCOUNT_ID`},
 		{"zero account", block(fmt.Sprintf("host_url = %q\naccount_id = 0\ntoken = \"x\"", srv.HostURL())), `(?s)account_id.*at least 1`},
-		{"bad host", block("host_url = \"cloud.getdbt.com\"\naccount_id = 1\ntoken = \"x\""), `(?s)Invalid dbt host URL.*DBT_CLOUD_HOST_URL`},
-		{"bad timeout", block(good + "token = \"x\"\nrequest_timeout = \"soon\""), `(?s)Invalid request timeout`},
+		{"bad host", block("host_url = \"cloud.getdbt.com\"\naccount_id = 1\ntoken = \"x\""), `(?s)Invalid dbt host URL.*not an absolute https:// URL`},
+		{"bad timeout", block(good + "token = \"x\"\nrequest_timeout = \"soon\""), `(?s)Invalid duration.*"soon" is not a duration`},
 		{"negative retries", block(good + "token = \"x\"\nmax_retries = -1"), `(?s)max_retries.*between 0 and 20`},
 		{"wrong token", block(good + "token = \"wrong\""), `(?s)401.*DBT_CLOUD_TOKEN`},
 	}
@@ -108,4 +110,53 @@ resource "dbt_scim_settings" "this" {}
 			Check: expectSCIMConfig(srv.Emulator, emulator.SCIMConfig{Enabled: true}),
 		}},
 	})
+}
+
+// Values from the environment meet the same URL rules as configured ones,
+// and the diagnostic names the variable.
+func TestAccProvider_insecureURLsFromEnvironment(t *testing.T) {
+	acctest.PreCheck(t)
+	clearProviderEnv(t)
+	t.Setenv("DBT_CLOUD_HOST_URL", "http://dbt.example.com/api")
+	t.Setenv("DBT_SCIM_BASE_URL", "https://ada:hunter2@dbt.example.com/api/v3/accounts/1/scim/v2")
+	t.Setenv("DBT_SCIM_TOKEN", "scim")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: "provider \"dbt\" {\n account_id = 1\n token = \"x\"\n}\ndata \"dbt_scim_settings\" \"this\" {}",
+				// The password is not repeated (validators' unit test checks it).
+				ExpectError: regexp.MustCompile(`(?s)Invalid dbt host URL.*cleartext.*DBT_CLOUD_HOST_URL` +
+					`.*Invalid SCIM base URL.*https://\*\*\*@dbt.example.com.*user\s+name\s+or\s+password.*DBT_SCIM_BASE_URL`),
+			},
+		},
+	})
+}
+
+// A host that redirects is not followed: the plan fails naming the status
+// and the Location, and the target (here the emulator itself) sees nothing,
+// so no token travels to an address the configuration did not name.
+func TestAccProvider_redirectRefused(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirector.Close)
+	e.ResetRequests()
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"dbt\" {\n host_url = %q\n account_id = 1\n token = %q\n}\n"+
+				"data \"dbt_scim_settings\" \"this\" {}", redirector.URL+"/api", acctest.AdminToken),
+			ExpectError: regexp.MustCompile(`(?s)307 Temporary Redirect.*Location\s+` + regexp.QuoteMeta(srv.URL) +
+				`.*does not follow\s+redirects.*host_url`),
+		}},
+	})
+	if n := len(e.Requests()); n != 0 {
+		t.Fatalf("the redirect target got %d requests", n)
+	}
 }

@@ -45,9 +45,12 @@ const (
 	defaultRequestTimeout = 60 * time.Second
 	defaultRetryWaitMin   = 1 * time.Second
 	defaultRetryWaitMax   = 30 * time.Second
-	defaultMaxRetryAfter  = 5 * time.Minute
-	defaultUserAgent      = "terraform-provider-dbt"
-	defaultSubsystem      = "dbt_http"
+	defaultMaxRetryAfter  = 60 * time.Second
+	// warnWait is the wait above which a retry is logged at WARN: a user
+	// watching a slow apply should learn why it is waiting.
+	warnWait         = 10 * time.Second
+	defaultUserAgent = "terraform-provider-dbt"
+	defaultSubsystem = "dbt_http"
 
 	// maxResponseBytes bounds what a misbehaving server can make us buffer.
 	maxResponseBytes = 32 << 20
@@ -63,7 +66,7 @@ type Config struct {
 	RequestTimeout time.Duration // per attempt; 0 = 60s
 	RetryWaitMin   time.Duration // default 1s
 	RetryWaitMax   time.Duration // default 30s; Retry-After may exceed it up to MaxRetryAfter
-	MaxRetryAfter  time.Duration // cap on an honoured Retry-After, default 5m
+	MaxRetryAfter  time.Duration // cap on an honoured Retry-After, default 60s
 	UserAgent      string        // sent as User-Agent
 	Subsystem      string        // tflog subsystem, e.g. "dbt_admin" / "dbt_scim"
 	Secrets        []string      // masked in every log line from the start
@@ -139,6 +142,11 @@ func New(cfg Config) *Client {
 			// http.Client.Timeout covers one attempt, body included: that is
 			// the per-attempt timeout, while ctx bounds the whole call.
 			Timeout: cfg.RequestTimeout,
+			// No redirect is followed: it could take the Authorization
+			// header to another origin (or to cleartext), and a 301/302
+			// turns a DELETE or PATCH into a GET that "succeeds". Do turns
+			// the 3xx into an error naming where it pointed.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		now: time.Now,
 	}
@@ -282,12 +290,37 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, c.transportError(ctx, cl, rerr)
 		}
 		c.logBody(ctx, cl, "Response body", b)
+		if hresp.StatusCode >= 300 && hresp.StatusCode < 400 {
+			return nil, c.redirectError(cl, hresp)
+		}
 		return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b}, nil
 	}
 	if err == nil {
 		err = errors.New("no response")
 	}
 	return nil, c.transportError(ctx, cl, err)
+}
+
+// redirectError describes a 3xx, which is never followed.
+func (c *Client) redirectError(cl *call, resp *http.Response) error {
+	where := "no Location"
+	if loc := resp.Header.Get("Location"); loc != "" {
+		where = "Location " + redactURL(loc)
+	}
+	return fmt.Errorf("dbt API: %s %s answered %s (%s). The provider does not follow redirects: one could "+
+		"carry its credentials to another address or turn a write into a read. Set host_url (or scim_base_url) "+
+		"to the address that answers directly", cl.method, cl.path, resp.Status, c.Mask(where))
+}
+
+// redactURL drops the userinfo, query and fragment of a URL for an error
+// message: a redirect's target is someone else's to fill.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
 
 // transportError turns a failure without a usable response into the error Do
@@ -402,7 +435,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // backoff computes the wait before retry number retry+1.
 func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, retry int, resp *http.Response) time.Duration {
 	wait, fromHeader := c.retryAfter(resp)
-	if !fromHeader {
+	if fromHeader {
+		// Never sooner than asked; a little later, so that clients told
+		// the same second do not all come back in it.
+		wait += retryAfterJitter(wait)
+	} else {
 		wait = jitteredBackoff(lo, hi, retry)
 	}
 	fields := map[string]any{
@@ -412,11 +449,25 @@ func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, re
 	if resp != nil {
 		fields["status"] = resp.StatusCode
 	}
-	c.debug(ctx, "Retrying dbt API request", fields)
+	if wait > warnWait {
+		tflog.SubsystemWarn(ctx, c.cfg.Subsystem, fmt.Sprintf("dbt asked the provider to wait %s before retrying %s %s",
+			wait.Round(time.Second), cl.method, cl.path), fields)
+	} else {
+		c.debug(ctx, "Retrying dbt API request", fields)
+	}
 	if c.waitHook != nil {
 		wait = c.waitHook(wait)
 	}
 	return wait
+}
+
+// retryAfterJitter is up to a tenth of a Retry-After wait, at most a second.
+func retryAfterJitter(wait time.Duration) time.Duration {
+	j := min(wait/10, time.Second)
+	if j <= 0 {
+		return 0
+	}
+	return rand.N(j + 1)
 }
 
 // jitteredBackoff doubles from lo up to hi, then picks uniformly in the upper

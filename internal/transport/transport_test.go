@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -134,22 +135,22 @@ func TestRetryAfterSecondsHonoured(t *testing.T) {
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] != 7*time.Second {
-		t.Fatalf("waits = %v, want [7s] (Retry-After beats RetryWaitMax)", got)
+	if got := w.all(); len(got) != 1 || got[0] < 7*time.Second || got[0] > 7*time.Second+700*time.Millisecond {
+		t.Fatalf("waits = %v, want one in [7s, 7.7s] (Retry-After beats RetryWaitMax, plus jitter)", got)
 	}
 }
 
 func TestRetryAfterHTTPDateHonoured(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	date := now.Add(90 * time.Second).Format(http.TimeFormat)
+	date := now.Add(45 * time.Second).Format(http.TimeFormat)
 	srv, _ := statusServer(t, []int{503}, http.Header{"Retry-After": {date}})
 	c, w := newTestClient(t, Config{MaxRetries: 1})
 	c.now = func() time.Time { return now }
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] != 90*time.Second {
-		t.Fatalf("waits = %v, want [1m30s]", got)
+	if got := w.all(); len(got) != 1 || got[0] < 45*time.Second || got[0] > 46*time.Second {
+		t.Fatalf("waits = %v, want one in [45s, 46s]", got)
 	}
 }
 
@@ -159,8 +160,106 @@ func TestRetryAfterCappedByMaxRetryAfter(t *testing.T) {
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] != 10*time.Second {
-		t.Fatalf("waits = %v, want [10s]", got)
+	if got := w.all(); len(got) != 1 || got[0] < 10*time.Second || got[0] > 11*time.Second {
+		t.Fatalf("waits = %v, want one in [10s, 11s]", got)
+	}
+}
+
+// By default a Retry-After is honoured up to 60 s (plus at most 1 s of
+// jitter), and every wait over 10 s is logged at WARN with what and why.
+func TestRetryAfterDefaultCapAndWarning(t *testing.T) {
+	srv, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"300"}})
+	c, w := newTestClient(t, Config{MaxRetries: 1})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	if _, err := c.Do(ctx, Request{Method: "DELETE", URL: srv.URL + "/Users/7"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.all(); len(got) != 1 || got[0] < 60*time.Second || got[0] > 61*time.Second {
+		t.Fatalf("waits = %v, want one in [60s, 61s]", got)
+	}
+	var warned bool
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"@level":"warn"`) && strings.Contains(line, "DELETE /Users/7") &&
+			strings.Contains(line, `"status":429`) {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Fatalf("no WARN line naming the request and status for a 60 s wait:\n%s", logs.String())
+	}
+
+	// A short wait stays at DEBUG.
+	srv2, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"2"}})
+	logs.Reset()
+	if _, err := c.Do(ctx, Request{Method: "GET", URL: srv2.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), `"@level":"warn"`) {
+		t.Fatalf("a 2 s wait was logged at WARN:\n%s", logs.String())
+	}
+}
+
+// No redirect is followed, for any method: the 3xx is an error naming the
+// status and where it pointed, the target never sees a request (nor the
+// Authorization header), and nothing is retried.
+func TestRedirectsAreRefused(t *testing.T) {
+	var reached atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		w.WriteHeader(200)
+	}))
+	t.Cleanup(target.Close)
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		for _, method := range []string{"GET", "POST", "PATCH", "DELETE"} {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				http.Redirect(w, r, target.URL+"/elsewhere?sig=abc", status)
+			}))
+			c, _ := newTestClient(t, Config{MaxRetries: 3})
+			_, err := c.Do(context.Background(), Request{Method: method, URL: srv.URL + "/api/x",
+				Header: http.Header{"Authorization": {"Bearer s3cret"}}, Body: []byte("{}")})
+			srv.Close()
+			if err == nil {
+				t.Fatalf("%s answered %d: no error", method, status)
+			}
+			msg := err.Error()
+			for _, want := range []string{method, strconv.Itoa(status), "Location " + target.URL + "/elsewhere",
+				"does not follow redirects", "host_url"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%s %d: error %q lacks %q", method, status, msg, want)
+				}
+			}
+			if strings.Contains(msg, "sig=abc") || strings.Contains(msg, "s3cret") {
+				t.Errorf("%s %d: error leaks the query or the token: %q", method, status, msg)
+			}
+			if n.Load() != 1 {
+				t.Errorf("%s %d: %d requests, want 1 (a redirect is not retried)", method, status, n.Load())
+			}
+		}
+	}
+	if reached.Load() != 0 {
+		t.Fatalf("the redirect target got %d requests", reached.Load())
+	}
+}
+
+// A server redirecting to itself gets one request, not a loop.
+func TestRedirectLoopIsOneRequest(t *testing.T) {
+	var n atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		http.Redirect(w, r, srv.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := newTestClient(t, Config{MaxRetries: 3})
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/loop"}); err == nil ||
+		!strings.Contains(err.Error(), "307") {
+		t.Fatalf("err = %v, want the 307 named", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("%d requests, want 1", n.Load())
 	}
 }
 
