@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
@@ -66,6 +68,11 @@ type Client struct {
 
 	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
 	retryWait      time.Duration // pause before sending a create again
+
+	// The outcome of the one discovery request that tells a 404 on an
+	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
+	endpointOnce sync.Once
+	endpointErr  error
 }
 
 // NewClient checks cfg and returns a Client.
@@ -123,7 +130,7 @@ func NewClient(cfg Config) (*Client, error) {
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	var u User
 	if err := c.getResource(ctx, usersPath(id), nil, &u); err != nil {
-		return nil, c.confirmGone(ctx, "/Users", id, err)
+		return nil, c.confirmGone(ctx, "user "+id, err)
 	}
 	return &u, nil
 }
@@ -198,13 +205,13 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOperation)
 // KindNotFound, for the caller to treat as done if it wishes.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, usersPath(id), nil, nil)
-	return err
+	return c.confirmGone(ctx, "deleting user "+id, err)
 }
 
 func (c *Client) writeUser(ctx context.Context, method, id string, body any) (*User, error) {
 	resp, err := c.do(ctx, method, usersPath(id), nil, body)
 	if err != nil {
-		return nil, err
+		return nil, c.confirmGone(ctx, "user "+id, err)
 	}
 	if emptyBody(resp.Body) {
 		return c.GetUser(ctx, id)
@@ -263,7 +270,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 func (c *Client) GetGroup(ctx context.Context, id string, withMembers bool) (*Group, error) {
 	var g Group
 	if err := c.getResource(ctx, groupsPath(id), membersQuery(nil, withMembers), &g); err != nil {
-		return nil, c.confirmGone(ctx, "/Groups", id, err)
+		return nil, c.confirmGone(ctx, "group "+id, err)
 	}
 	if !withMembers {
 		g.Members = nil
@@ -350,7 +357,7 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 // on a PATCH could take it as "the group has no members" (WIRE.md).
 func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation) error {
 	_, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, NewPatchRequest(ops...))
-	return err
+	return c.confirmGone(ctx, "group "+id, err)
 }
 
 // UpdateGroupMembers adds and removes members (user ids) in as few PATCH
@@ -395,6 +402,7 @@ func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove [
 	reqs := MemberPatches(add, remove, c.maxPatchOps)
 	for i, req := range reqs {
 		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {
+			err = c.confirmGone(ctx, "group "+id, err)
 			if len(reqs) == 1 {
 				return err
 			}
@@ -417,7 +425,7 @@ func (c *Client) RenameGroup(ctx context.Context, id, displayName string) error 
 // KindNotFound.
 func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, groupsPath(id), nil, nil)
-	return err
+	return c.confirmGone(ctx, "deleting group "+id, err)
 }
 
 // reconcileGroup is reconcileUser for groups, matched by exact displayName.
@@ -447,43 +455,57 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 
 // confirmGone checks a 404 on one resource before it is reported as not
 // found: a wrong scim_base_url answers 404 for every path, and reading that
-// as "deleted outside Terraform" would drop every user and group from state.
-// The collection is asked for the id with a filter; only when that works and
-// finds nothing is the original not-found error returned.
-func (c *Client) confirmGone(ctx context.Context, collection, id string, err error) error {
+// as "deleted outside Terraform" (or, on destroy, as "already gone") would
+// drop every user and group from state while they stay in dbt. A 404 is
+// trusted only once the base URL is known to be a SCIM service provider,
+// which one discovery request per client establishes (verifyEndpoint). It
+// needs no filter support from the server.
+func (c *Client) confirmGone(ctx context.Context, what string, err error) error {
 	if !apierror.IsNotFound(err) {
 		return err
 	}
-	q := url.Values{}
-	q.Set("filter", FilterEq("id", id))
-	q.Set("attributes", "id")
-	q.Set("startIndex", "1")
-	q.Set("count", "1")
-	resp, lerr := c.do(ctx, http.MethodGet, collection, q, nil)
-	switch {
-	case apierror.IsNotFound(lerr):
+	if verr := c.verifyEndpoint(ctx); verr != nil {
 		// Not typed as not-found: nothing proves the object is gone.
-		return fmt.Errorf("scim: %s/%s answered 404, and so did %s itself: check the provider's scim_base_url "+
-			"(or host_url and account_id) (%s)", collection, id, collection, c.http.Mask(lerr.Error()))
-	case lerr != nil:
-		return fmt.Errorf("scim: %s/%s answered 404, and confirming it is gone failed: %w", collection, id, lerr)
-	}
-	items, total, derr := decodeList[struct {
-		ID string `json:"id"`
-	}](resp.Body)
-	if derr != nil {
-		return fmt.Errorf("scim: %s/%s answered 404, and the list confirming it is gone could not be read: %w", collection, id, derr)
-	}
-	for _, it := range items {
-		if it.ID == id {
-			return fmt.Errorf("scim: %s/%s answered 404 but is listed; not treating it as deleted", collection, id)
-		}
-	}
-	if total > len(items) {
-		return fmt.Errorf("scim: %s/%s answered 404, but the filter on its id matched %d objects; not treating it as deleted",
-			collection, id, total)
+		return fmt.Errorf("scim: %s answered 404, but %w; not treating it as deleted", what, verr)
 	}
 	return err
+}
+
+// verifyEndpoint asks the base URL for its ServiceProviderConfig (RFC 7644
+// §4, in dbt's spec), once per client, and remembers the outcome: success
+// when the answer is a ServiceProviderConfig, in RFC 7644's form or inside
+// dbt's envelope.
+func (c *Client) verifyEndpoint(ctx context.Context) error {
+	c.endpointOnce.Do(func() {
+		resp, err := c.do(ctx, http.MethodGet, "/ServiceProviderConfig", nil, nil)
+		switch {
+		case apierror.IsNotFound(err):
+			c.endpointErr = fmt.Errorf("%s/ServiceProviderConfig answered 404 too, so it is not a SCIM endpoint: "+
+				"check the provider's scim_base_url (or host_url and account_id)", c.http.Mask(c.base))
+		case err != nil:
+			c.endpointErr = fmt.Errorf("confirming that %s is a SCIM endpoint failed: %w", c.http.Mask(c.base), err)
+		case !isServiceProviderConfig(resp.Body):
+			c.endpointErr = fmt.Errorf("%s/ServiceProviderConfig did not answer with a SCIM ServiceProviderConfig, "+
+				"so it is not a SCIM endpoint: check the provider's scim_base_url (or host_url and account_id)",
+				c.http.Mask(c.base))
+		}
+	})
+	return c.endpointErr
+}
+
+// isServiceProviderConfig reports whether body is a SCIM
+// ServiceProviderConfig: its schema URN, or the patch capability every one
+// declares, at the top level or in dbt's "data" envelope.
+func isServiceProviderConfig(body []byte) bool {
+	data, _, _ := unwrap(body)
+	var spc struct {
+		Schemas []string        `json:"schemas"`
+		Patch   json.RawMessage `json:"patch"`
+	}
+	if json.Unmarshal(data, &spc) != nil {
+		return false
+	}
+	return slices.Contains(spc.Schemas, SchemaServiceProviderConfig) || len(spc.Patch) > 0
 }
 
 // ErrNotCreated marks a create whose outcome was unknown until a lookup

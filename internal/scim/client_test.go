@@ -433,10 +433,13 @@ func TestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				if strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig") {
+					writeJSON(w, 200, serviceProviderConfig)
+					return
+				}
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			// Delete, not Get: Get confirms a 404 first (TestNotFoundIsTyped).
 			err := f.client(t).DeleteUser(context.Background(), "9")
 			var ae *apierror.Error
 			if !errors.As(err, &ae) {
@@ -453,10 +456,18 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// serviceProviderConfig is the discovery answer of a SCIM endpoint.
+var serviceProviderConfig = map[string]any{
+	"schemas": []string{SchemaServiceProviderConfig},
+	"patch":   map[string]bool{"supported": true},
+}
+
+// A 404 on an object is trusted once the base URL has shown itself a SCIM
+// endpoint: one discovery request for the client, and no filter needed.
 func TestNotFoundIsTyped(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Groups") {
-			writeJSON(w, 200, ListResponse[Group]{TotalResults: 0})
+		if strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig") {
+			writeJSON(w, 200, serviceProviderConfig)
 			return
 		}
 		writeJSON(w, 404, NewError(404, "", "no such resource"))
@@ -466,14 +477,26 @@ func TestNotFoundIsTyped(t *testing.T) {
 	if _, err := c.GetGroup(ctx, "g", false); !apierror.IsNotFound(err) {
 		t.Errorf("GetGroup: %v", err)
 	}
-	if q := f.requests()[1].Query.Get("filter"); q != `id eq "g"` {
-		t.Errorf("the 404 was confirmed with filter %q", q)
+	if _, err := c.GetUser(ctx, "u"); !apierror.IsNotFound(err) {
+		t.Errorf("GetUser: %v", err)
 	}
 	if err := c.DeleteUser(ctx, "u"); !apierror.IsNotFound(err) {
 		t.Errorf("DeleteUser: %v", err)
 	}
 	if err := c.DeleteGroup(ctx, "g"); !apierror.IsNotFound(err) {
 		t.Errorf("DeleteGroup: %v", err)
+	}
+	discovery := 0
+	for _, r := range f.requests() {
+		if r.Query.Get("filter") != "" {
+			t.Errorf("a 404 was confirmed with a filter: %s %s?%s", r.Method, r.Path, r.Query.Encode())
+		}
+		if strings.HasSuffix(r.Path, "/ServiceProviderConfig") {
+			discovery++
+		}
+	}
+	if discovery != 1 {
+		t.Errorf("%d discovery requests, want 1 for the client", discovery)
 	}
 }
 
@@ -1011,5 +1034,18 @@ func TestNotFoundEverywhereIsNotDeleted(t *testing.T) {
 	}
 	if _, err := c.GetGroup(context.Background(), "g", true); err == nil || apierror.IsNotFound(err) {
 		t.Errorf("GetGroup: err = %v, want an error that is not 'not found'", err)
+	}
+	// Destroy too: with -refresh=false and a wrong scim_base_url, a 404 on
+	// DELETE (or on the deactivating PATCH) must not read as "already gone".
+	if err := c.DeleteUser(context.Background(), "u"); err == nil || apierror.IsNotFound(err) ||
+		!strings.Contains(err.Error(), "scim_base_url") {
+		t.Errorf("DeleteUser: err = %v, want an error naming scim_base_url that is not 'not found'", err)
+	}
+	if err := c.DeleteGroup(context.Background(), "g"); err == nil || apierror.IsNotFound(err) {
+		t.Errorf("DeleteGroup: err = %v, want an error that is not 'not found'", err)
+	}
+	op, _ := NewPatchOperation(OpReplace, "", map[string]bool{"active": false})
+	if _, err := c.PatchUser(context.Background(), "u", []PatchOperation{op}); err == nil || apierror.IsNotFound(err) {
+		t.Errorf("PatchUser: err = %v, want an error that is not 'not found'", err)
 	}
 }

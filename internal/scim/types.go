@@ -23,6 +23,8 @@ const (
 	SchemaListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 	SchemaPatchOp      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 	SchemaError        = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+	SchemaServiceProviderConfig = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 )
 
 // MediaType is the SCIM media type (RFC 7644 §8.1).
