@@ -38,7 +38,7 @@ func startAccount(ctx context.Context) (*account, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := emulator.New(emulator.Config{})
+	e := emulator.New(emulator.Config{Spec: emulator.SpecEnforce})
 	e.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
 	_, token := e.CreateToken("dbt-bench")
 	a := &account{

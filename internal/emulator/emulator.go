@@ -36,6 +36,12 @@
 //   - Lists are in creation order; startIndex < 1 is 1; count is capped at
 //     1000 (the advertised filter.maxResults) and defaults to 100.
 //   - The request log is complete by the time the client has the response.
+//   - Config.Spec checks every write against dbt's OpenAPI spec (the subset
+//     embedded from spec/): no query string on a write, and a body the
+//     operation's schema accepts. SpecEnforce answers 400 and records the
+//     violation (SpecViolations); the provider's acceptance tests, the bench
+//     and cmd/dbt-emulator run with it. The zero value checks nothing, for
+//     tests of IdP quirks dbt's spec does not draw.
 //   - Order of misbehaviour: the rate limit (SetRateLimit) first, then an
 //     injected Fault, then chaos (SetChaos: random faults at set rates,
 //     the same sequence for the same seed). Each request meets at most one.
@@ -93,6 +99,10 @@ type Config struct {
 	// (default 1000). A lower one stands in for a server stricter than the
 	// emulator, which clients must page through all the same.
 	MaxPageSize int
+
+	// Spec says whether writes are checked against dbt's OpenAPI spec
+	// (specvalidate.go): off (the zero value), recorded, or refused with 400.
+	Spec SpecMode
 }
 
 // Emulator is the in-memory dbt account. All methods are safe for concurrent
@@ -104,14 +114,16 @@ type Emulator struct {
 	patchNoContent bool
 	strictRemoval  bool
 	maxPageSize    int
+	spec           SpecMode
 
-	mu          sync.Mutex
-	plan        string
-	scimConfig  SCIMConfig
-	tokens      map[int64]*Token
-	tokenByHash map[string]int64
-	nextTokenID int64
-	faults      []Fault
+	mu             sync.Mutex
+	specViolations []SpecViolation
+	plan           string
+	scimConfig     SCIMConfig
+	tokens         map[int64]*Token
+	tokenByHash    map[string]int64
+	nextTokenID    int64
+	faults         []Fault
 
 	// chaos holds the random faults and the rate limiter (chaos.go).
 	chaos chaosState
@@ -147,6 +159,7 @@ func New(cfg Config) *Emulator {
 		patchNoContent: cfg.PatchNoContent,
 		strictRemoval:  cfg.StrictMemberRemoval,
 		maxPageSize:    cfg.MaxPageSize,
+		spec:           cfg.Spec,
 		plan:           mustPlan(cfg.Plan),
 		tokens:         map[int64]*Token{},
 		tokenByHash:    map[string]int64{},
@@ -212,7 +225,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if e.rateLimited(rw, r) {
+	if e.rateLimited(rw, r) || e.specGate(rw, r, body) {
 		return
 	}
 	f, ok := e.takeFault(r)

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	// The server lives until ctx is done, below.
-	srv, err := emulator.StartAt(*listen, emulator.Config{AccountID: *accountID, AdminToken: *adminToken, Plan: *plan}) //nolint:contextcheck // see above
+	srv, err := emulator.StartAt(*listen, emulator.Config{AccountID: *accountID, AdminToken: *adminToken, Plan: *plan, Spec: emulator.SpecEnforce}) //nolint:contextcheck // see above
 	if err != nil {
 		return err
 	}

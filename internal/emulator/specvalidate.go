@@ -1,0 +1,178 @@
+package emulator
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// SpecMode says what the emulator does with a request dbt's OpenAPI spec
+// (spec/dbt-scim-openapi.yaml) rejects.
+type SpecMode int
+
+const (
+	// SpecOff checks nothing: the emulator's own tests of IdP quirks that
+	// dbt's spec does not draw (Entra ID's "Replace", "True") use it.
+	SpecOff SpecMode = iota
+	// SpecRecord serves the request and records the violation.
+	SpecRecord
+	// SpecEnforce answers 400 and records the violation: what the
+	// provider's acceptance tests, the bench and the demo run with.
+	SpecEnforce
+)
+
+// SpecViolation is one request dbt's spec rejects.
+type SpecViolation struct {
+	Method, Path, Query string
+	Problem             string
+}
+
+//go:embed spec/dbt-scim-openapi.yaml
+var specYAML []byte
+
+var (
+	specOnce   sync.Once
+	specRouter routers.Router
+	specErr    error
+)
+
+// loadSpec parses the embedded spec once. The router matches any host: the
+// spec's servers are dbt's, the emulator's are local.
+func loadSpec() (routers.Router, error) {
+	specOnce.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromData(specYAML)
+		if err != nil {
+			specErr = fmt.Errorf("loading dbt's OpenAPI spec: %w", err)
+			return
+		}
+		doc.Servers = openapi3.Servers{{URL: "/"}}
+		// dbt's own examples do not all match its schemas (an email's
+		// "primary": "True"); the schemas are what requests are held to.
+		specRouter, specErr = legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	})
+	return specRouter, specErr
+}
+
+func init() {
+	// The spec lists application/scim+json for SCIM bodies; it is JSON.
+	openapi3filter.RegisterBodyDecoder("application/scim+json", openapi3filter.JSONBodyDecoder)
+}
+
+// checkSpec returns what dbt's spec rejects in a write, or "" when nothing:
+// any query string (the spec declares none on a write), and a body that does
+// not match the operation's request schema. Reads and paths the spec does
+// not describe are not checked.
+func checkSpec(r *http.Request, body []byte) string {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	default:
+		return ""
+	}
+	if r.URL.RawQuery != "" {
+		return fmt.Sprintf("dbt's spec declares no query parameter on %s %s, but the request carries %q",
+			r.Method, r.URL.Path, r.URL.RawQuery)
+	}
+	router, err := loadSpec()
+	if err != nil {
+		return err.Error()
+	}
+	route, params, ok := findRoute(router, r)
+	if !ok || r.Method == http.MethodDelete {
+		return ""
+	}
+	req := r.Clone(r.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	if ct := req.Header.Get("Content-Type"); ct == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc:        openapi3filter.NoopAuthenticationFunc,
+			ExcludeRequestQueryParams: true,
+			MultiError:                true,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		return fmt.Sprintf("%s %s does not match dbt's spec (%s): %s", r.Method, r.URL.Path,
+			route.Operation.OperationID, oneLine(err))
+	}
+	return ""
+}
+
+// findRoute matches the path as sent, and with its trailing slash toggled:
+// the emulator, like dbt, serves both.
+func findRoute(router routers.Router, r *http.Request) (*routers.Route, map[string]string, bool) {
+	for _, p := range []string{r.URL.Path, toggleSlash(r.URL.Path)} {
+		u := url.URL{Path: p}
+		probe, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), nil)
+		if err != nil {
+			continue
+		}
+		route, params, err := router.FindRoute(probe)
+		if err == nil {
+			return route, params, true
+		}
+		if !errors.Is(err, routers.ErrPathNotFound) && !errors.Is(err, routers.ErrMethodNotAllowed) {
+			continue
+		}
+	}
+	return nil, nil, false
+}
+
+func toggleSlash(p string) string {
+	if strings.HasSuffix(p, "/") {
+		return strings.TrimSuffix(p, "/")
+	}
+	return p + "/"
+}
+
+func oneLine(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 600 {
+		s = s[:600] + "…"
+	}
+	return s
+}
+
+// specGate applies the emulator's SpecMode to a request; it reports whether
+// the request was refused (and answered).
+func (e *Emulator) specGate(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	if e.spec == SpecOff {
+		return false
+	}
+	problem := checkSpec(r, body)
+	if problem == "" {
+		return false
+	}
+	e.mu.Lock()
+	e.specViolations = append(e.specViolations, SpecViolation{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Problem: problem})
+	e.mu.Unlock()
+	if e.spec != SpecEnforce {
+		return false
+	}
+	e.writeError(w, r, http.StatusBadRequest, "The request does not match dbt's API spec: "+problem, "spec violation")
+	return true
+}
+
+// SpecViolations lists the requests dbt's spec rejects that the emulator
+// has seen (SpecRecord and SpecEnforce), oldest first.
+func (e *Emulator) SpecViolations() []SpecViolation {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]SpecViolation(nil), e.specViolations...)
+}
