@@ -16,7 +16,7 @@ func TestCheckSpec(t *testing.T) {
 		`"name":{"givenName":"A","familyName":"B"},"emails":[{"primary":true,"value":"a@x.io","type":"work"}],"active":true}`
 	tests := []struct {
 		name, method, path, body string
-		refused                   string // "" = accepted; else a piece of the problem
+		refused                  string // "" = accepted; else a piece of the problem
 	}{
 		{"Okta's user create", "POST", "/scim/v2/Users", user, ""},
 		{"user create without name", "POST", "/scim/v2/Users",
