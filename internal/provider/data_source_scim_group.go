@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
@@ -24,7 +22,7 @@ var (
 
 // scimGroupDataSource reads one SCIM group, by id or by name.
 type scimGroupDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMGroupDataSource returns the dbt_scim_group data source.
@@ -81,10 +79,6 @@ func (d *scimGroupDataSource) ConfigValidators(_ context.Context) []datasource.C
 	}
 }
 
-func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg scimGroupDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -92,34 +86,15 @@ func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	withMembers := cfg.IncludeMembers.ValueBool()
-	var g *scim.Group
-	if !cfg.ID.IsNull() {
-		id := cfg.ID.ValueString()
-		var err error
-		g, err = d.data.scim.GetGroup(ctx, id, withMembers)
-		if apierror.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "No such group in dbt",
-				fmt.Sprintf("dbt has no group with SCIM id %q.", id))
-			return
-		}
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "read group "+id, err)
-			return
-		}
-	} else {
-		name := cfg.DisplayName.ValueString()
-		var err error
-		g, err = d.data.scim.FindGroupByDisplayName(ctx, name, withMembers)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up group %q", name), err)
-			return
-		}
-		if g == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "No such group in dbt",
-				fmt.Sprintf("dbt has no group named %q. To read groups that may not exist, use the "+
-					"dbt_scim_groups data source with a filter.", name))
-			return
-		}
+	g := lookup(ctx, groupObject, &resp.Diagnostics, cfg.ID, "display_name", cfg.DisplayName.ValueString(), "dbt_scim_groups",
+		func(ctx context.Context, id string) (*scim.Group, error) {
+			return d.data.scim.GetGroup(ctx, id, withMembers)
+		},
+		func(ctx context.Context, name string) (*scim.Group, error) {
+			return d.data.scim.FindGroupByDisplayName(ctx, name, withMembers)
+		})
+	if g == nil {
+		return
 	}
 	cfg.ID = types.StringValue(g.ID)
 	cfg.DisplayName = types.StringValue(g.DisplayName)

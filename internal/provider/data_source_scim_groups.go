@@ -18,7 +18,7 @@ var (
 
 // scimGroupsDataSource lists SCIM groups, every page of them, without members.
 type scimGroupsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMGroupsDataSource returns the dbt_scim_groups data source.
@@ -62,10 +62,6 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -15,7 +15,7 @@ var (
 // scimSettingsDataSource reads the SCIM configuration without managing it,
 // for configurations that only need the SCIM base URL.
 type scimSettingsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMSettingsDataSource returns the dbt_scim_settings data source.
@@ -45,10 +45,6 @@ func (d *scimSettingsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			},
 		},
 	}
-}
-
-func (d *scimSettingsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *scimSettingsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -21,7 +21,7 @@ var (
 // scimTokensDataSource lists the account's SCIM tokens: metadata only, since
 // dbt never returns a token's value after creation.
 type scimTokensDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMTokensDataSource returns the dbt_scim_tokens data source.
@@ -60,10 +60,6 @@ func (d *scimTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (d *scimTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *scimTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

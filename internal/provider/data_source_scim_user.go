@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
@@ -24,7 +22,7 @@ var (
 
 // scimUserDataSource reads one SCIM user, by id or by user name.
 type scimUserDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMUserDataSource returns the dbt_scim_user data source.
@@ -63,44 +61,16 @@ func (d *scimUserDataSource) ConfigValidators(_ context.Context) []datasource.Co
 	}
 }
 
-func (d *scimUserDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg scimUserDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || !requireSCIM(d.data, &resp.Diagnostics) {
 		return
 	}
-	var u *scim.User
-	if !cfg.ID.IsNull() {
-		id := cfg.ID.ValueString()
-		var err error
-		u, err = d.data.scim.GetUser(ctx, id)
-		if apierror.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "No such user in dbt",
-				fmt.Sprintf("dbt has no user with SCIM id %q.", id))
-			return
-		}
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "read user "+id, err)
-			return
-		}
-	} else {
-		userName := cfg.UserName.ValueString()
-		var err error
-		u, err = d.data.scim.FindUserByUserName(ctx, userName)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up user %q", userName), err)
-			return
-		}
-		if u == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("user_name"), "No such user in dbt",
-				fmt.Sprintf("dbt has no user with userName %q. To read users that may not exist, use the "+
-					"dbt_scim_users data source with a filter.", userName))
-			return
-		}
+	u := lookup(ctx, userObject, &resp.Diagnostics, cfg.ID, "user_name", cfg.UserName.ValueString(), "dbt_scim_users",
+		d.data.scim.GetUser, d.data.scim.FindUserByUserName)
+	if u == nil {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newSCIMUserData(u))...)
 }

@@ -18,7 +18,7 @@ var (
 
 // scimUsersDataSource lists SCIM users, every page of them.
 type scimUsersDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // NewSCIMUsersDataSource returns the dbt_scim_users data source.
@@ -49,10 +49,6 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
-}
-
-func (d *scimUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -7,8 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,8 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
@@ -52,7 +48,7 @@ const privateGroupImported = "imported"
 // scimGroupResource is one group, provisioned through SCIM as an identity
 // provider would push it.
 type scimGroupResource struct {
-	data *providerData
+	directoryResourceBase
 }
 
 // NewSCIMGroupResource returns the dbt_scim_group resource.
@@ -133,15 +129,6 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
-func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
-func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
-}
-
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -201,32 +188,32 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 			") is in the state; the next apply adds the members it is missing.")
 }
 
-// addConflict explains a create that met an existing group of the same name:
-// Terraform does not take over a group it did not create unless told to, so
-// the way forward is import, and the diagnostic spells it out.
+// groupObject is how groups are imported and reported as already existing.
+var groupObject = namedObject{
+	resource: "dbt_scim_group", noun: "group", prefix: importDisplayNamePrefix,
+	byName: "by name", placeholder: "<name>", example: "Analysts",
+	missing: "dbt has no group named %q", quoteCLI: true,
+}
+
+// addConflict explains a create that met an existing group of the same
+// name (compared without regard to case), and how to import it.
 func (r *scimGroupResource) addConflict(ctx context.Context, diags *diag.Diagnostics, name string, err error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "dbt already has a group named %q", name)
-	existing, lookupErr := r.data.scim.FindGroupByDisplayName(ctx, name, false)
-	switch {
-	case lookupErr != nil:
-		tflog.Debug(ctx, "looking up the conflicting group failed", map[string]any{"error": lookupErr.Error()})
-	case existing != nil:
-		fmt.Fprintf(&b, " (SCIM id %s", existing.ID)
-		if existing.DisplayName != name {
-			fmt.Fprintf(&b, ", named %q: names are compared without regard to case", existing.DisplayName)
-		}
-		b.WriteString(")")
-	}
-	fmt.Fprintf(&b, ". Terraform does not take over existing groups silently. To manage this group with this "+
-		"resource, import it:\n\n"+
-		"  terraform import dbt_scim_group.<name> '%s%s'\n\n"+
-		"or, with Terraform 1.5 or later, add an import block and apply:\n\n"+
-		"  import {\n    to = dbt_scim_group.<name>\n    id = %q\n  }\n\n"+
-		"After import, members holds the group's current members; set members in the configuration to manage "+
-		"them, or leave it unset to leave them alone.\n\n%s",
-		importDisplayNamePrefix, name, importDisplayNamePrefix+name, err.Error())
-	diags.AddAttributeError(path.Root("display_name"), "Group already exists in dbt", b.String())
+	groupObject.addConflict(ctx, diags, "display_name", fmt.Sprintf("dbt already has a group named %q", name), name,
+		func(ctx context.Context) (*found, error) {
+			g, err := r.data.scim.FindGroupByDisplayName(ctx, name, false)
+			if err != nil || g == nil {
+				return nil, err
+			}
+			f := &found{id: g.ID}
+			if g.DisplayName != name {
+				f.note = fmt.Sprintf(", named %q: names are compared without regard to case", g.DisplayName)
+			}
+			return f, nil
+		},
+		func() string {
+			return "\nAfter import, members holds the group's current members; set members in the configuration " +
+				"to manage them, or leave it unset to leave them alone.\n\n" + err.Error()
+		})
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -359,29 +346,14 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 	} else if resp.Diagnostics.HasError() {
 		return
 	}
-	id := strings.TrimSpace(req.ID)
-	// An empty name falls through to "Invalid import ID": it is a typo, not a group to look up.
-	if name, ok := strings.CutPrefix(id, importDisplayNamePrefix); ok && strings.TrimSpace(name) != "" {
-		if !requireSCIM(r.data, &resp.Diagnostics) {
-			return
-		}
+	id, ok := groupObject.importID(ctx, r.data, req.ID, &resp.Diagnostics, func(ctx context.Context, name string) (string, error) {
 		g, err := r.data.scim.FindGroupByDisplayName(ctx, name, false)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up group %q to import", name), err)
-			return
+		if err != nil || g == nil {
+			return "", err
 		}
-		if g == nil {
-			resp.Diagnostics.AddError("No such group in dbt",
-				fmt.Sprintf("dbt has no group named %q, so there is nothing to import. Check the spelling, or "+
-					"remove the import and let Terraform create the group.", name))
-			return
-		}
-		id = g.ID
-	}
-	if id == "" || strings.Contains(id, "=") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a dbt_scim_group by its SCIM id, or by name as %s<name>, for example "+
-				"%sAnalysts; got %q.", importDisplayNamePrefix, importDisplayNamePrefix, req.ID))
+		return g.ID, nil
+	})
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
@@ -442,190 +414,3 @@ func (m *scimGroupModel) fill(g *scim.Group, withMembers bool) {
 
 // --- member ids: a set of strings that scales --------------------------------
 
-// memberIDsType is the type of a set of SCIM ids, such as a group's members.
-// It is a set of strings to Terraform, and differs from the framework's set
-// only in cost: the framework compares every pair of elements to find
-// duplicates, to compare two sets, and to match a refreshed set against the
-// prior one (terraform-plugin-framework#1314, #1322), which for a group of
-// 50,000 members is billions of comparisons on every plan. Here each of those
-// is one pass with a map.
-type memberIDsType struct {
-	basetypes.SetType
-}
-
-var _ basetypes.SetTypable = memberIDsType{}
-
-// newMemberIDsType returns the type; use it rather than a zero
-// memberIDsType, whose element type is unset.
-func newMemberIDsType() memberIDsType {
-	return memberIDsType{SetType: basetypes.SetType{ElemType: types.StringType}}
-}
-
-func (t memberIDsType) Equal(o attr.Type) bool {
-	_, ok := o.(memberIDsType)
-	return ok
-}
-
-func (t memberIDsType) String() string { return "memberIDsType" }
-
-func (t memberIDsType) ValueType(context.Context) attr.Value { return memberIDsNull() }
-
-func (t memberIDsType) ValueFromSet(_ context.Context, s basetypes.SetValue) (basetypes.SetValuable, diag.Diagnostics) {
-	return memberIDsValue{SetValue: s}, nil
-}
-
-func (t memberIDsType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := basetypes.SetType{ElemType: types.StringType}.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := v.(basetypes.SetValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T for a set of ids", v)
-	}
-	return memberIDsValue{SetValue: s}, nil
-}
-
-// Validate replaces the framework's pairwise duplicate check, for the code
-// paths that still ask the type rather than the value (ValidateAttribute).
-func (t memberIDsType) Validate(_ context.Context, in tftypes.Value, p path.Path) diag.Diagnostics {
-	if !in.IsKnown() || in.IsNull() {
-		return nil
-	}
-	var elems []tftypes.Value
-	if err := in.As(&elems); err != nil {
-		var diags diag.Diagnostics
-		diags.AddAttributeError(p, "Set Type Validation Error", "Cannot read a set of ids: "+err.Error())
-		return diags
-	}
-	ids := make([]types.String, 0, len(elems))
-	for _, e := range elems {
-		if !e.IsFullyKnown() || e.IsNull() {
-			continue
-		}
-		var s string
-		if err := e.As(&s); err != nil {
-			var diags diag.Diagnostics
-			diags.AddAttributeError(p, "Set Type Validation Error", "Cannot read a set of ids: "+err.Error())
-			return diags
-		}
-		ids = append(ids, types.StringValue(s))
-	}
-	return duplicateIDs(p, ids)
-}
-
-// memberIDsValue is a value of memberIDsType.
-type memberIDsValue struct {
-	basetypes.SetValue
-}
-
-var (
-	_ basetypes.SetValuableWithSemanticEquals = memberIDsValue{}
-	_ xattr.ValidateableAttribute             = memberIDsValue{}
-)
-
-// memberIDsNull is an unset set of ids.
-func memberIDsNull() memberIDsValue {
-	return memberIDsValue{SetValue: basetypes.NewSetNull(types.StringType)}
-}
-
-// newMemberIDs builds a known set from ids, dropping duplicates. It makes
-// one pass and one allocation of elements however large the set.
-func newMemberIDs(ids []string) memberIDsValue {
-	seen := make(map[string]struct{}, len(ids))
-	elems := make([]attr.Value, 0, len(ids))
-	for _, id := range ids {
-		if _, dup := seen[id]; dup {
-			continue
-		}
-		seen[id] = struct{}{}
-		elems = append(elems, types.StringValue(id))
-	}
-	return memberIDsValue{SetValue: types.SetValueMust(types.StringType, elems)}
-}
-
-func (v memberIDsValue) Type(context.Context) attr.Type { return newMemberIDsType() }
-
-// IDs returns the known ids in the set; nil for a null or unknown set.
-func (v memberIDsValue) IDs() []string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	elems := v.Elements()
-	ids := make([]string, 0, len(elems))
-	for _, e := range elems {
-		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			ids = append(ids, s.ValueString())
-		}
-	}
-	return ids
-}
-
-// Equal compares as sets, in linear time.
-func (v memberIDsValue) Equal(o attr.Value) bool {
-	other, ok := o.(memberIDsValue)
-	if !ok {
-		return false
-	}
-	if v.IsNull() || other.IsNull() || v.IsUnknown() || other.IsUnknown() {
-		return v.IsNull() == other.IsNull() && v.IsUnknown() == other.IsUnknown()
-	}
-	a, b := v.Elements(), other.Elements()
-	if len(a) != len(b) {
-		return false
-	}
-	have := make(map[string]struct{}, len(a))
-	for _, e := range a {
-		s, ok := e.(types.String)
-		if !ok || s.IsUnknown() || s.IsNull() {
-			return v.SetValue.Equal(other.SetValue) // not plain ids: the exact, slow comparison
-		}
-		have[s.ValueString()] = struct{}{}
-	}
-	for _, e := range b {
-		s, ok := e.(types.String)
-		if !ok || s.IsUnknown() || s.IsNull() {
-			return v.SetValue.Equal(other.SetValue)
-		}
-		if _, ok := have[s.ValueString()]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// SetSemanticEquals tells the framework that a refreshed set equal to the
-// prior one needs no further matching, element by element.
-func (v memberIDsValue) SetSemanticEquals(_ context.Context, prior basetypes.SetValuable) (bool, diag.Diagnostics) {
-	p, ok := prior.(memberIDsValue)
-	return ok && v.Equal(p), nil
-}
-
-// ValidateAttribute reports duplicate ids in one pass.
-func (v memberIDsValue) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
-	if v.IsNull() || v.IsUnknown() {
-		return
-	}
-	elems := v.Elements()
-	ids := make([]types.String, 0, len(elems))
-	for _, e := range elems {
-		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			ids = append(ids, s)
-		}
-	}
-	resp.Diagnostics.Append(duplicateIDs(req.Path, ids)...)
-}
-
-func duplicateIDs(p path.Path, ids []types.String) diag.Diagnostics {
-	var diags diag.Diagnostics
-	seen := make(map[string]struct{}, len(ids))
-	for _, s := range ids {
-		if _, dup := seen[s.ValueString()]; dup {
-			diags.AddAttributeError(p, "Duplicate Set Element",
-				fmt.Sprintf("This attribute contains duplicate values of: %q", s.ValueString()))
-			continue
-		}
-		seen[s.ValueString()] = struct{}{}
-	}
-	return diags
-}

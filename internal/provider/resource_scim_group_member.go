@@ -38,7 +38,7 @@ var (
 // additive: it touches only its own member, so it coexists with members
 // pushed by an IdP and with other dbt_scim_group_member resources.
 type scimGroupMemberResource struct {
-	data *providerData
+	directoryResourceBase
 }
 
 // NewSCIMGroupMemberResource returns the dbt_scim_group_member resource.
@@ -102,15 +102,6 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
-func (r *scimGroupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
 }
 
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

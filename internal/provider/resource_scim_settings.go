@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/dbtapi"
@@ -28,7 +29,7 @@ var (
 
 // scimSettingsResource manages the account's one SCIM configuration.
 type scimSettingsResource struct {
-	data *providerData
+	resourceBase
 }
 
 // NewSCIMSettingsResource returns the dbt_scim_settings resource.
@@ -96,23 +97,26 @@ func (r *scimSettingsResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-func (r *scimSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *scimSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimSettingsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) {
 		return
 	}
+	r.write(ctx, plan, "write the SCIM settings", &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// write upserts the settings (dbt's one POST serves create and update) and
+// records what was applied.
+func (r *scimSettingsResource) write(ctx context.Context, plan scimSettingsModel, what string, state *tfsdk.State,
+	identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	got, err := r.data.admin.SetSCIMConfig(ctx, plan.toAPI())
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "write the SCIM settings", err)
+		addAPIError(diags, what, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
-	setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, &resp.Diagnostics)
+	diags.Append(state.Set(ctx, r.applied(plan, got, diags))...)
+	setIdentity(ctx, identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, diags)
 }
 
 func (r *scimSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -142,13 +146,7 @@ func (r *scimSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() || !requireAdmin(r.data, &resp.Diagnostics) || !r.sameAccount(state.ID, &resp.Diagnostics) {
 		return
 	}
-	got, err := r.data.admin.SetSCIMConfig(ctx, plan.toAPI())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "update the SCIM settings", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.applied(plan, got, &resp.Diagnostics))...)
-	setIdentity(ctx, resp.Identity, settingsIdentity{AccountID: types.Int64Value(r.data.accountID)}, &resp.Diagnostics)
+	r.write(ctx, plan, "update the SCIM settings", &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *scimSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

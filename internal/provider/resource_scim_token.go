@@ -39,7 +39,7 @@ var (
 // scimTokenResource is one named SCIM token. dbt shows a token's value only
 // in the response that creates it, so the value lives only in Terraform state.
 type scimTokenResource struct {
-	data *providerData
+	resourceBase
 }
 
 // NewSCIMTokenResource returns the dbt_scim_token resource.
@@ -153,10 +153,6 @@ func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 		},
 	}
-}
-
-func (r *scimTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // privateRefreshedAt is the private-state key of the time of the last

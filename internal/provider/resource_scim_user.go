@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
@@ -59,7 +58,7 @@ var licenseTypes = []string{scim.LicenseDeveloper, scim.LicenseReadOnly, scim.Li
 // scimUserResource is one user, provisioned through SCIM as an identity
 // provider would.
 type scimUserResource struct {
-	data *providerData
+	directoryResourceBase
 }
 
 // NewSCIMUserResource returns the dbt_scim_user resource.
@@ -154,15 +153,6 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *scimUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan fails the plan, rather than the apply, when the provider has no SCIM token.
-func (r *scimUserResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	requireSCIMToPlan(r.data, req.Plan, &resp.Diagnostics)
-}
-
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -185,36 +175,37 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
 }
 
-// addConflict explains a create that met an existing user: Terraform does not
-// take over a user it did not create unless told to, so the way forward is
-// import, and the diagnostic spells it out.
+// userObject is how users are imported and reported as already existing.
+var userObject = namedObject{
+	resource: "dbt_scim_user", noun: "user", prefix: importUserNamePrefix,
+	byName: "by user name", placeholder: "<email>", example: "jane@example.com",
+	missing: "dbt has no user with userName %q",
+}
+
+// addConflict explains a create that met an existing user, and how to import it.
 func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnostics, userName string, err error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "dbt already has a user with user_name %q", userName)
-	existing, lookupErr := r.data.scim.FindUserByUserName(ctx, userName)
-	switch {
-	case lookupErr != nil:
-		tflog.Debug(ctx, "looking up the conflicting user failed", map[string]any{"error": lookupErr.Error()})
-	case existing != nil:
-		fmt.Fprintf(&b, " (SCIM id %s", existing.ID)
-		if existing.Active != nil && !*existing.Active {
-			b.WriteString(", deactivated")
+	deactivated := false
+	lookup := func(ctx context.Context) (*found, error) {
+		u, err := r.data.scim.FindUserByUserName(ctx, userName)
+		if err != nil || u == nil {
+			return nil, err
 		}
-		b.WriteString(")")
+		f := &found{id: u.ID}
+		if u.Active != nil && !*u.Active {
+			deactivated, f.note = true, ", deactivated"
+		}
+		return f, nil
 	}
-	fmt.Fprintf(&b, ". Terraform does not take over existing users silently. To manage this user with this "+
-		"resource, import it:\n\n"+
-		"  terraform import dbt_scim_user.<name> %s%s\n\n"+
-		"or, with Terraform 1.5 or later, add an import block and apply:\n\n"+
-		"  import {\n    to = dbt_scim_user.<name>\n    id = %q\n  }\n",
-		importUserNamePrefix, userName, importUserNamePrefix+userName)
-	if existing != nil && existing.Active != nil && !*existing.Active {
-		b.WriteString("\nThe user is deactivated, for example by an earlier destroy of a dbt_scim_user (which " +
+	extra := func() string {
+		if !deactivated {
+			return ""
+		}
+		return "\nThe user is deactivated, for example by an earlier destroy of a dbt_scim_user (which " +
 			"deactivates unless delete_on_destroy = true). A deactivated user still holds its user name. Import " +
-			"it and keep active = true (the default) to reactivate it on the next apply.\n")
+			"it and keep active = true (the default) to reactivate it on the next apply.\n"
 	}
-	b.WriteString("\n" + err.Error())
-	diags.AddAttributeError(path.Root("user_name"), "User already exists in dbt", b.String())
+	userObject.addConflict(ctx, diags, "user_name", fmt.Sprintf("dbt already has a user with user_name %q", userName),
+		userName, lookup, func() string { return extra() + "\n" + err.Error() })
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -316,29 +307,14 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 	} else if resp.Diagnostics.HasError() {
 		return
 	}
-	id := strings.TrimSpace(req.ID)
-	// An empty name falls through to "Invalid import ID": it is a typo, not a user to look up.
-	if userName, ok := strings.CutPrefix(id, importUserNamePrefix); ok && strings.TrimSpace(userName) != "" {
-		if !requireSCIM(r.data, &resp.Diagnostics) {
-			return
+	id, ok := userObject.importID(ctx, r.data, req.ID, &resp.Diagnostics, func(ctx context.Context, name string) (string, error) {
+		u, err := r.data.scim.FindUserByUserName(ctx, name)
+		if err != nil || u == nil {
+			return "", err
 		}
-		u, err := r.data.scim.FindUserByUserName(ctx, userName)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("look up user %q to import", userName), err)
-			return
-		}
-		if u == nil {
-			resp.Diagnostics.AddError("No such user in dbt",
-				fmt.Sprintf("dbt has no user with userName %q, so there is nothing to import. Check the spelling, "+
-					"or remove the import and let Terraform create the user.", userName))
-			return
-		}
-		id = u.ID
-	}
-	if id == "" || strings.Contains(id, "=") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a dbt_scim_user by its SCIM id, or by user name as %s<email>, for example "+
-				"%sjane@example.com; got %q.", importUserNamePrefix, importUserNamePrefix, req.ID))
+		return u.ID, nil
+	})
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -187,13 +187,6 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 	return &out, nil
 }
 
-// ReplaceUser replaces the user u.ID with u (PUT).
-func (c *Client) ReplaceUser(ctx context.Context, u User) (*User, error) {
-	if u.ID == "" {
-		return nil, errors.New("scim: replacing a user needs its id")
-	}
-	return c.writeUser(ctx, http.MethodPut, u.ID, u)
-}
 
 // PatchUser applies ops to a user and returns the user afterwards: from the
 // response when the server sends it, else by reading it back (204).
@@ -412,14 +405,6 @@ func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove [
 	return nil
 }
 
-// RenameGroup replaces a group's displayName.
-func (c *Client) RenameGroup(ctx context.Context, id, displayName string) error {
-	op, err := NewPatchOperation(OpReplace, "displayName", displayName)
-	if err != nil {
-		return err
-	}
-	return c.PatchGroup(ctx, id, []PatchOperation{op})
-}
 
 // DeleteGroup deletes a group. A missing group is an *apierror.Error of
 // KindNotFound.

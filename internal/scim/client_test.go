@@ -675,18 +675,6 @@ func TestUpdateGroupMembersReportsProgress(t *testing.T) {
 	}
 }
 
-func TestRenameGroup(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		writeJSON(w, 200, Group{ID: "g", DisplayName: "New"})
-	})
-	if err := f.client(t).RenameGroup(context.Background(), "g", `New "name"`); err != nil {
-		t.Fatal(err)
-	}
-	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"New \"name\""}]}`
-	if got := string(f.requests()[0].Body); got != want {
-		t.Errorf("body %s", got)
-	}
-}
 
 // dropAfter makes a handler that does its work and then cuts the connection
 // before answering, so the client cannot tell whether the POST took effect.
@@ -926,25 +914,6 @@ func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
 	}
 }
 
-func TestReplaceUser(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		var u User
-		_ = json.Unmarshal(body, &u)
-		writeJSON(w, 200, u)
-	})
-	c := f.client(t)
-	if _, err := c.ReplaceUser(context.Background(), User{UserName: "x@example.com"}); err == nil {
-		t.Error("replace without id accepted")
-	}
-	u, err := c.ReplaceUser(context.Background(), User{ID: "u/1", UserName: "x@example.com", Active: Bool(false)})
-	if err != nil || u.Active == nil || *u.Active {
-		t.Fatalf("got %+v, %v", u, err)
-	}
-	reqs := f.requests()
-	if len(reqs) != 1 || reqs[0].Method != http.MethodPut || !strings.HasSuffix(reqs[0].Path, "/Users/u/1") {
-		t.Errorf("requests %+v", reqs)
-	}
-}
 
 // A server that answers a create with an empty 201: the client reads the
 // user back by userName instead of failing to decode nothing.

@@ -13,24 +13,9 @@ import (
 // FilterEq returns `attr eq "value"`.
 func FilterEq(attr, value string) string { return compare(attr, "eq", value) }
 
-// FilterNe returns `attr ne "value"`.
-func FilterNe(attr, value string) string { return compare(attr, "ne", value) }
-
-// FilterCo returns `attr co "value"`.
-func FilterCo(attr, value string) string { return compare(attr, "co", value) }
-
-// FilterSw returns `attr sw "value"`.
-func FilterSw(attr, value string) string { return compare(attr, "sw", value) }
-
-// FilterPr returns `attr pr`.
-func FilterPr(attr string) string { return attr + " pr" }
-
 // FilterAnd joins filters with "and", parenthesising each so precedence
 // never depends on what the parts contain. Empty parts are skipped.
 func FilterAnd(filters ...string) string { return join("and", filters) }
-
-// FilterOr joins filters with "or", like FilterAnd.
-func FilterOr(filters ...string) string { return join("or", filters) }
 
 // MemberPath returns the PATCH path selecting one member of a group:
 // `members[value eq "id"]` (RFC 7644 §3.5.2.2).

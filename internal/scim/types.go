@@ -1,6 +1,8 @@
 // Package scim holds the SCIM 2.0 protocol (RFC 7643, RFC 7644) as dbt speaks
-// it: wire types shared by the client and the emulator, filter and PATCH
-// builders, and a client for the account's /scim/v2 endpoint.
+// it: the client's wire types, filter and PATCH builders, and a client for
+// the account's /scim/v2 endpoint. The emulator keeps types of its own, on
+// purpose: a model of dbt that shared the client's types would accept
+// whatever the client sends.
 //
 // The types decode tolerantly, because identity providers and dbt itself
 // drift from the RFC (a "True" string for a boolean, a numeric status, a
