@@ -413,4 +413,3 @@ func (m *scimGroupModel) fill(g *scim.Group, withMembers bool) {
 }
 
 // --- member ids: a set of strings that scales --------------------------------
-

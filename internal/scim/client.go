@@ -187,7 +187,6 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 	return &out, nil
 }
 
-
 // PatchUser applies ops to a user and returns the user afterwards: from the
 // response when the server sends it, else by reading it back (204).
 func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOperation) (*User, error) {
@@ -404,7 +403,6 @@ func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove [
 	}
 	return nil
 }
-
 
 // DeleteGroup deletes a group. A missing group is an *apierror.Error of
 // KindNotFound.

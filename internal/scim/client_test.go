@@ -675,7 +675,6 @@ func TestUpdateGroupMembersReportsProgress(t *testing.T) {
 	}
 }
 
-
 // dropAfter makes a handler that does its work and then cuts the connection
 // before answering, so the client cannot tell whether the POST took effect.
 func dropConnection(t *testing.T, w http.ResponseWriter) {
@@ -913,7 +912,6 @@ func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
 		t.Errorf("err %v after %d requests", err, len(f2.requests()))
 	}
 }
-
 
 // A server that answers a create with an empty 201: the client reads the
 // user back by userName instead of failing to decode nothing.
