@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package acctest runs acceptance tests the way users run the provider: the
 // real Terraform (or OpenTofu) CLI, talking to the provider in process, with
 // a local dbt emulator in process so each test can check dbt's side as well.

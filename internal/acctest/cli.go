@@ -1,18 +1,23 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package acctest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest/tfcli"
 )
 
 // CLI runs the real Terraform CLI against the provider binary built from this
@@ -57,12 +62,9 @@ func providerBinaryDir() (string, error) {
 // environment of every command (provider settings such as DBT_CLOUD_TOKEN).
 func NewCLI(t *testing.T, env map[string]string) *CLI {
 	t.Helper()
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or run `make test`")
-		}
+	bin, err := tfcli.Binary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	provDir, err := providerBinaryDir()
 	if err != nil {
@@ -70,23 +72,10 @@ func NewCLI(t *testing.T, env map[string]string) *CLI {
 	}
 	dir := t.TempDir()
 	rc := filepath.Join(dir, ".terraformrc")
-	conf := "provider_installation {\n  dev_overrides {\n"
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		conf += fmt.Sprintf("    %q = %q\n", host+"/dbt-scim/dbt", provDir)
-	}
-	conf += "  }\n  direct {}\n}\n"
-	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
+	if err := tfcli.WriteConfig(rc, provDir); err != nil {
 		t.Fatal(err)
 	}
-	c := &CLI{t: t, Dir: dir, bin: bin}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "DBT_") {
-			continue // only what the test sets
-		}
-		c.env = append(c.env, kv)
-	}
-	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	c := &CLI{t: t, Dir: dir, bin: bin, env: tfcli.CleanEnv("TF_CLI_CONFIG_FILE=" + rc)}
 	for k, v := range env {
 		c.env = append(c.env, k+"="+v)
 	}
@@ -104,20 +93,13 @@ func (c *CLI) Write(config string) {
 // Run runs one Terraform command and returns its combined output and exit code.
 func (c *CLI) Run(env []string, args ...string) (string, int) {
 	c.t.Helper()
-	cmd := exec.CommandContext(c.t.Context(), c.bin, append(args, "-no-color")...) //nolint:gosec // the test's own Terraform CLI
-	cmd.Dir = c.Dir
-	cmd.Env = append(append([]string{}, c.env...), env...)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return string(out), 0
-	case errors.As(err, &exit):
-		return string(out), exit.ExitCode()
-	default:
-		c.t.Fatalf("running terraform %v: %v", args, err)
-		return "", -1
+	res := tfcli.Run(c.t.Context(), tfcli.Command{
+		Bin: c.bin, Dir: c.Dir, Args: append(args, "-no-color"), Env: append(slices.Clone(c.env), env...),
+	})
+	if res.Err != nil {
+		c.t.Fatalf("running terraform %v: %v", args, res.Err)
 	}
+	return res.Output, res.Code
 }
 
 // MustRun runs a command that has to succeed.

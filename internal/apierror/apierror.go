@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package apierror holds the typed errors that the dbt admin API client and the
 // SCIM client return, so that callers decide with errors.As on a Kind instead
 // of matching message text. A 400 is a bad request and never "not found":

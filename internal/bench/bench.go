@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package bench is the proof at scale: it builds the provider, serves an
 // emulated dbt account in process, drives the real Terraform CLI through the
 // scenarios below, and checks the results against the provider's budgets.

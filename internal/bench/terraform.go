@@ -1,17 +1,18 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package bench
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest/tfcli"
 )
 
 // cli runs the real Terraform CLI against the provider binary the harness
@@ -26,34 +27,21 @@ type cli struct {
 }
 
 // providerAddress is the provider's source address in configurations.
-const providerAddress = "dbt-scim/dbt"
+const providerAddress = tfcli.ProviderSource
 
 func newCLI(terraform, provider, outDir string, parallelism int, timeout time.Duration) (*cli, error) {
 	rc := filepath.Join(outDir, "dev.tfrc")
-	conf := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		providerAddress, filepath.Dir(provider))
-	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
+	if err := tfcli.WriteConfig(rc, filepath.Dir(provider)); err != nil {
 		return nil, err
 	}
-	env := cleanEnv()
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	env := tfcli.CleanEnv("TF_CLI_CONFIG_FILE=" + rc)
 	return &cli{terraform: terraform, provider: provider, env: env, parallelism: parallelism, timeout: timeout}, nil
 }
 
-// cleanEnv is this process's environment without what would change the
-// measurement or its target: Terraform reads many TF_* variables (TF_LOG,
-// TF_CLI_ARGS_plan, TF_DATA_DIR...), and the provider falls back to DBT_*
-// variables for what a configuration leaves unset, such as
-// DBT_SCIM_BASE_URL, which would send the benchmark to a real account.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "CHECKPOINT_") && !strings.HasPrefix(kv, "DBT_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
+// cleanEnv is this process's environment without TF_*, CHECKPOINT_* and
+// DBT_* variables, which would change the measurement or send it to a real
+// account (tfcli.CleanEnv).
+func cleanEnv() []string { return tfcli.CleanEnv() }
 
 // run is one Terraform command as measured.
 type run struct {
@@ -103,58 +91,30 @@ func (c *cli) failed(r run, what string) error {
 	return fmt.Errorf("terraform %s exited %d (output in %s):\n%s", what, r.ExitCode, r.Output, tail)
 }
 
-// exec runs terraform with args in dir; env is added to the harness's
-// cleaned environment.
+// exec runs terraform with args in dir, its output in dir/logName.log,
+// sampling the memory of terraform and the provider; env is added to the
+// harness's cleaned environment.
 func (c *cli) exec(ctx context.Context, dir, logName string, env []string, args ...string) (run, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
 	out, err := os.Create(filepath.Join(dir, logName+".log")) //nolint:gosec // in the harness's own work directory
 	if err != nil {
 		return run{}, err
 	}
 	defer func() { _ = out.Close() }()
-	cmd := exec.CommandContext(ctx, c.terraform, args...) //nolint:gosec // the harness's own terraform and arguments
-	cmd.Dir = dir
-	cmd.Env = append(slices.Clone(c.env), env...)
-	cmd.Stdout = out
-	cmd.Stderr = out
-	// Terraform stops its providers on SIGINT; a kill would leave them
-	// running (and sampled by the next command).
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 30 * time.Second
-
-	began := time.Now()
-	if err := cmd.Start(); err != nil {
-		return run{}, fmt.Errorf("starting %s: %w", c.terraform, err)
+	var s *memSampler
+	res := tfcli.Run(ctx, tfcli.Command{
+		Bin: c.terraform, Dir: dir, Args: args, Env: append(slices.Clone(c.env), env...), Timeout: c.timeout,
+		Output:  out,
+		Started: func(pid int) { s = startMemSampler(c.provider, c.terraform, pid) },
+	})
+	r := run{Wall: res.Elapsed, CPU: res.CPU, ExitCode: res.Code, Output: out.Name()}
+	if s != nil {
+		r.Peaks = s.Stop()
 	}
-	s := startMemSampler(c.provider, c.terraform, cmd.Process.Pid)
-	waitErr := cmd.Wait()
-	r := run{Wall: time.Since(began), Peaks: s.Stop(), Output: out.Name()}
-	if ps := cmd.ProcessState; ps != nil {
-		r.CPU = ps.UserTime() + ps.SystemTime()
-		r.ExitCode = ps.ExitCode()
-	}
-	if ctx.Err() != nil {
-		return r, fmt.Errorf("terraform %s in %s: %w after %v", args[0], dir, ctx.Err(), c.timeout)
-	}
-	var ee *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &ee) {
-		return r, fmt.Errorf("terraform %s in %s: %w", args[0], dir, waitErr)
+	if res.Err != nil {
+		return r, fmt.Errorf("terraform %s in %s: %w", args[0], dir, res.Err)
 	}
 	return r, nil
 }
 
 // version is `terraform version`, e.g. "1.5.7".
-func (c *cli) version(ctx context.Context) string {
-	out, err := exec.CommandContext(ctx, c.terraform, "version", "-json").Output() //nolint:gosec // as above
-	if err != nil {
-		return "unknown"
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if json.Unmarshal(out, &v) != nil || v.Version == "" {
-		return "unknown"
-	}
-	return v.Version
-}
+func (c *cli) version(ctx context.Context) string { return tfcli.Version(ctx, c.terraform) }

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package clock lets time-based plan decisions (token rotation) be tested
 // without waiting: production code reads the wall clock, tests a fake one.
 package clock

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package dbtapi is the client for the parts of dbt's admin API (v3) that
 // manage SCIM: the account's SCIM configuration and its SCIM tokens.
 //

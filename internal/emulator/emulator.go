@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package emulator is a local stand-in for the SCIM side of the dbt platform:
 // the admin API that configures SCIM and mints SCIM tokens, and the SCIM 2.0
 // protocol surface that identity providers (Okta, Entra ID) talk to.

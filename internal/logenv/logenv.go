@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package logenv decides, from the environment, whether anyone asked for
 // the provider's logs.
 //

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package provider_test
 
 import (
@@ -30,8 +33,8 @@ func TestAccConcurrency_rateLimitedApply(t *testing.T) {
 	srv := acctest.Emulator(t, emulator.Config{})
 	emu := srv.Emulator
 	// The provider's own retry settings, as users get them.
-	cli := newTerraformCLI(t)
-	cli.setConfig(fmt.Sprintf(`
+	cli := acctest.NewInProcessCLI(t)
+	cli.SetConfig(fmt.Sprintf(`
 terraform {
   required_providers {
     dbt = { source = "dbt-scim/dbt" }
@@ -55,15 +58,15 @@ resource "dbt_scim_user" "load" {
 `, srv.HostURL(), emu.AccountID(), acctest.AdminToken, acctest.SCIMToken(srv), users))
 
 	// Plan first, so the timed command is the apply alone.
-	if res := cli.run(5*time.Minute, "plan", "-input=false", "-no-color", "-out=tfplan"); res.code != 0 {
-		t.Fatalf("plan (exit %d): %v\n%s%s", res.code, res.err, res.stdout, res.stderr)
+	if res := cli.Run(5*time.Minute, "plan", "-input=false", "-no-color", "-out=tfplan"); res.Code != 0 {
+		t.Fatalf("plan (exit %d): %v\n%s", res.Code, res.Err, res.Output)
 	}
 	emu.ResetRequests()
 	emu.SetRateLimit(perSecond, burst)
-	res := cli.run(10*time.Minute, "apply", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism), "tfplan")
+	res := cli.Run(10*time.Minute, "apply", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism), "tfplan")
 	emu.SetRateLimit(0, 0)
-	if res.code != 0 {
-		t.Fatalf("apply (exit %d) failed under the rate limit:\n  %s", res.code, strings.Join(res.diagnostics("Error"), "\n  "))
+	if res.Code != 0 {
+		t.Fatalf("apply (exit %d) failed under the rate limit:\n  %s", res.Code, strings.Join(res.Diagnostics("Error"), "\n  "))
 	}
 
 	admitted, refused := 0, 0
@@ -78,23 +81,23 @@ resource "dbt_scim_user" "load" {
 	bound := time.Duration(slack * float64(implied))
 	t.Logf("%d users, -parallelism=%d, limit %.0f/s (burst %d): %d requests admitted, %d refused with 429; "+
 		"apply took %v, the limit implies %v, bound %v",
-		users, parallelism, perSecond, burst, admitted, refused, res.elapsed.Round(time.Millisecond), implied, bound)
+		users, parallelism, perSecond, burst, admitted, refused, res.Elapsed.Round(time.Millisecond), implied, bound)
 	if refused == 0 {
 		t.Error("no request was refused: the rate limit was never reached, so this proved nothing")
 	}
 	if admitted < users {
 		t.Errorf("only %d requests got through for %d users", admitted, users)
 	}
-	if res.elapsed > bound {
+	if res.Elapsed > bound {
 		t.Errorf("the apply took %v, more than %.1f × the %v that %d requests at %.0f/s need",
-			res.elapsed.Round(time.Millisecond), slack, implied, admitted, perSecond)
+			res.Elapsed.Round(time.Millisecond), slack, implied, admitted, perSecond)
 	}
 
 	// Every user is in the state and in dbt, and nothing else is in dbt.
-	st := cli.state(t)
+	st := cli.State(t)
 	inState := map[string]string{}
 	for i := range users {
-		a := st.attrs(fmt.Sprintf("dbt_scim_user.load[%d]", i))
+		a := st.Attrs(fmt.Sprintf("dbt_scim_user.load[%d]", i))
 		if a == nil {
 			t.Errorf("dbt_scim_user.load[%d] is not in the state", i)
 			continue

@@ -1,25 +1,17 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package provider_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
@@ -116,7 +108,7 @@ func runFaultCampaign(t *testing.T, seed int64) {
 	strict := seed%2 == 0
 	srv := acctest.Emulator(t, emulator.Config{PatchNoContent: strict, StrictMemberRemoval: strict})
 	emu := srv.Emulator
-	cli := newTerraformCLI(t, provider.WithRetryWait(10*time.Millisecond, 200*time.Millisecond))
+	cli := acctest.NewInProcessCLI(t, provider.WithRetryWait(10*time.Millisecond, 200*time.Millisecond))
 	scimToken := acctest.SCIMToken(srv)
 	providerBlock := fmt.Sprintf(`
 provider "dbt" {
@@ -144,7 +136,7 @@ provider "dbt" {
 	var summary []string
 	for i, ph := range phases {
 		if ph.cmd == "apply" {
-			cli.setConfig(providerBlock + ph.spec.hcl())
+			cli.SetConfig(providerBlock + ph.spec.hcl())
 		}
 		emu.ResetRequests()
 		emu.SetChaos(campaignChaos(t, seed*10+int64(i)))
@@ -156,16 +148,16 @@ provider "dbt" {
 		applies, failures := 0, 0
 		for {
 			applies++
-			res := cli.run(5*time.Minute, ph.cmd, "-input=false", "-auto-approve", "-no-color")
-			if res.code == 0 {
+			res := cli.Run(5*time.Minute, ph.cmd, "-input=false", "-auto-approve", "-no-color")
+			if res.Code == 0 {
 				break
 			}
-			if res.code < 0 {
-				t.Fatalf("%s: terraform %s did not run: %v\n%s", ph.name, ph.cmd, res.err, res.stderr)
+			if res.Code < 0 {
+				t.Fatalf("%s: terraform %s did not run: %v\n%s", ph.name, ph.cmd, res.Err, res.Output)
 			}
 			failures++
 			t.Logf("%s: %s #%d failed, as faults may make it:\n  %s", ph.name, ph.cmd, applies,
-				strings.Join(res.diagnostics("Error"), "\n  "))
+				strings.Join(res.Diagnostics("Error"), "\n  "))
 			if applies == campaignMaxApplies {
 				emu.ClearChaos()
 				t.Fatalf("%s: no %s succeeded in %d tries (faults %v)", ph.name, ph.cmd, applies, emu.ChaosStats())
@@ -187,7 +179,7 @@ provider "dbt" {
 			}
 		}
 
-		orphans, problems := campaignVerify(ph.spec, cli.state(t), emu, scimToken)
+		orphans, problems := campaignVerify(ph.spec, cli.State(t), emu, scimToken)
 		for _, p := range problems {
 			t.Errorf("%s (seed %d): %s", ph.name, seed, p)
 		}
@@ -195,8 +187,8 @@ provider "dbt" {
 		if ph.cmd == "destroy" {
 			plan = append(plan, "-destroy")
 		}
-		if res := cli.run(5*time.Minute, plan...); res.code != 0 {
-			t.Errorf("%s: the plan after convergence is not empty (exit %d):\n%s%s", ph.name, res.code, res.stdout, res.stderr)
+		if res := cli.Run(5*time.Minute, plan...); res.Code != 0 {
+			t.Errorf("%s: the plan after convergence is not empty (exit %d):\n%s", ph.name, res.Code, res.Output)
 		}
 		summary = append(summary, fmt.Sprintf("%s converged after %d %s (%d failed), orphans=%d",
 			ph.name, applies, plural(applies, ph.cmd), failures, orphans))
@@ -460,7 +452,7 @@ resource "dbt_scim_user" %q {
 // campaignVerify compares what dbt holds with the state and the spec. It
 // returns the orphans, things in dbt that nothing accounts for, and every
 // difference found (orphans included).
-func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, providerToken string) (int, []string) {
+func campaignVerify(spec campaignSpec, st acctest.State, emu *emulator.Emulator, providerToken string) (int, []string) {
 	var problems []string
 	orphans := 0
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -471,7 +463,7 @@ func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, prov
 	wantCfg := emulator.SCIMConfig{}
 	if spec.settings != nil {
 		wantCfg = *spec.settings
-		a := st.attrs("dbt_scim_settings.this")
+		a := st.Attrs("dbt_scim_settings.this")
 		expected["dbt_scim_settings.this"] = true
 		if a == nil {
 			fail("dbt_scim_settings.this is not in the state")
@@ -490,7 +482,7 @@ func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, prov
 	for _, name := range spec.tokens {
 		addr := "dbt_scim_token." + name
 		expected[addr] = true
-		a := st.attrs(addr)
+		a := st.Attrs(addr)
 		if a == nil {
 			fail("%s is not in the state", addr)
 			continue
@@ -525,7 +517,7 @@ func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, prov
 	for _, u := range spec.users {
 		addr := "dbt_scim_user." + u.key
 		expected[addr] = true
-		a := st.attrs(addr)
+		a := st.Attrs(addr)
 		if a == nil {
 			fail("%s is not in the state", addr)
 			continue
@@ -573,7 +565,7 @@ func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, prov
 	for _, g := range spec.groups {
 		addr := "dbt_scim_group." + g.key
 		expected[addr] = true
-		a := st.attrs(addr)
+		a := st.Attrs(addr)
 		if a == nil {
 			fail("%s is not in the state", addr)
 			continue
@@ -595,7 +587,7 @@ func campaignVerify(spec campaignSpec, st cliState, emu *emulator.Emulator, prov
 			for _, m := range g.members {
 				maddr := "dbt_scim_group_member." + g.key + "_" + m
 				expected[maddr] = true
-				ma := st.attrs(maddr)
+				ma := st.Attrs(maddr)
 				if ma == nil || ma["group_id"] != id || ma["user_id"] != userIDs[m] || ma["id"] != id+"/"+userIDs[m] {
 					fail("%s in state is %v, want group %s and user %s", maddr, ma, id, userIDs[m])
 				}
@@ -672,231 +664,6 @@ func setDiff(got, want []string) (extra, missing []string) {
 // cliProviderAddr is the provider's source address in these configurations:
 // "dbt-scim/dbt" on the CLI's default registry, which is OpenTofu's own when
 // the suite runs under OpenTofu (make test-tofu sets TF_ACC_PROVIDER_HOST).
-func cliProviderAddr() string {
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
-	return host + "/dbt-scim/dbt"
-}
-
-// terraformCLI runs the Terraform CLI in one working directory against the
-// provider served from this test process, through Terraform's reattach
-// mode as plugin-testing does. It is for what plugin-testing cannot do:
-// applies that are allowed to fail, flags such as -parallelism, and timing
-// one command.
-type terraformCLI struct {
-	t       *testing.T
-	bin     string
-	dir     string
-	rc      string
-	opts    []provider.Option
-	hasInit bool
-}
-
-func newTerraformCLI(t *testing.T, opts ...provider.Option) *terraformCLI {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
-	}
-	acctest.PreCheck(t)
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	home := t.TempDir()
-	rc := filepath.Join(home, "terraform.rc")
-	// An empty CLI configuration: nothing from the machine (dev_overrides,
-	// a plugin cache, credentials) changes what is tested.
-	if err := os.WriteFile(rc, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(home, "work")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return &terraformCLI{t: t, bin: bin, dir: dir, rc: rc, opts: opts}
-}
-
-// setConfig writes the configuration, and runs init the first time.
-func (c *terraformCLI) setConfig(hcl string) {
-	c.t.Helper()
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
-		c.t.Fatal(err)
-	}
-	if !c.hasInit {
-		if res := c.run(2*time.Minute, "init", "-input=false", "-no-color"); res.code != 0 {
-			c.t.Fatalf("terraform init (exit %d): %v\n%s%s", res.code, res.err, res.stdout, res.stderr)
-		}
-		c.hasInit = true
-	}
-}
-
-// cliResult is how one command ended.
-type cliResult struct {
-	code           int // exit code; -1 if it did not exit
-	stdout, stderr string
-	elapsed        time.Duration // of the command alone, not serving the provider
-	err            error
-}
-
-// diagnostics lists the summaries of the diagnostics of a severity
-// ("Error", "Warning"), each with the first line of its detail.
-func (r cliResult) diagnostics(severity string) []string {
-	var out []string
-	lines := strings.Split(r.stdout+"\n"+r.stderr, "\n")
-	for i, l := range lines {
-		l = strings.TrimLeft(l, "│╷ ")
-		if s, ok := strings.CutPrefix(l, severity+": "); ok {
-			// The first line of the detail, past the "with", "on" and
-			// source lines that locate the diagnostic.
-			for _, next := range lines[i+1:] {
-				next = strings.TrimSpace(strings.TrimLeft(next, "│╷╵ "))
-				if next == "" || strings.HasPrefix(next, "with ") || strings.HasPrefix(next, "on ") ||
-					(next[0] >= '0' && next[0] <= '9' && strings.Contains(next, ": ")) {
-					continue
-				}
-				s += " — " + next
-				break
-			}
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// run serves a fresh provider, runs terraform with args, and stops the
-// provider again.
-func (c *terraformCLI) run(timeout time.Duration, args ...string) cliResult {
-	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	reattach, stop, err := c.serve(ctx)
-	if err != nil {
-		return cliResult{code: -1, err: err}
-	}
-	defer stop()
-
-	cmd := exec.CommandContext(ctx, c.bin, args...) //nolint:gosec // the Terraform CLI the suite is configured with
-	cmd.Dir = c.dir
-	cmd.WaitDelay = 10 * time.Second
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_CLI_ARGS") || k == "TF_CLI_CONFIG_FILE" || k == "TF_REATTACH_PROVIDERS" || k == "TF_DATA_DIR" {
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+reattach, "TF_CLI_CONFIG_FILE="+c.rc,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	began := time.Now()
-	err = cmd.Run()
-	res := cliResult{code: -1, stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(began), err: err}
-	if cmd.ProcessState != nil {
-		res.code = cmd.ProcessState.ExitCode()
-	}
-	return res
-}
-
-// serve starts the provider in this process and returns the value of
-// TF_REATTACH_PROVIDERS that points Terraform at it, and a function that
-// stops it and waits until it has.
-func (c *terraformCLI) serve(ctx context.Context) (string, func(), error) {
-	server, err := providerserver.NewProtocol6WithError(provider.New("test", c.opts...)())()
-	if err != nil {
-		return "", nil, err
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	cfgCh := make(chan *plugin.ReattachConfig, 1)
-	closeCh := make(chan struct{})
-	errCh := make(chan error, 1)
-	go func() {
-		errCh <- tf6server.Serve(cliProviderAddr(), func() tfprotov6.ProviderServer { return server },
-			tf6server.WithDebug(sctx, cfgCh, closeCh),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithLoggingSink(c.t))
-	}()
-	var cfg *plugin.ReattachConfig
-	select {
-	case cfg = <-cfgCh:
-	case err := <-errCh:
-		cancel()
-		return "", nil, fmt.Errorf("serving the provider: %w", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		return "", nil, fmt.Errorf("serving the provider: no reattach configuration after 30s")
-	}
-	type addr struct{ Network, String string }
-	reattach, err := json.Marshal(map[string]any{cliProviderAddr(): map[string]any{
-		"Protocol": string(cfg.Protocol), "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
-		"Addr": addr{cfg.Addr.Network(), cfg.Addr.String()},
-	}})
-	if err != nil {
-		cancel()
-		return "", nil, err
-	}
-	stop := func() {
-		cancel()
-		<-closeCh
-	}
-	return string(reattach), stop, nil
-}
-
-// cliState is the state's resources: "type.name" to attributes. The
-// configurations here use neither count nor for_each.
-type cliState map[string]map[string]any
-
-func (s cliState) attrs(addr string) map[string]any { return s[addr] }
-
-// state reads terraform.tfstate (format version 4).
-func (c *terraformCLI) state(t *testing.T) cliState {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
-		return cliState{}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Version   int `json:"version"`
-		Resources []struct {
-			Mode      string `json:"mode"`
-			Type      string `json:"type"`
-			Name      string `json:"name"`
-			Instances []struct {
-				IndexKey   any            `json:"index_key"`
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("terraform.tfstate: %v", err)
-	}
-	if doc.Version != 4 {
-		t.Fatalf("terraform.tfstate is format version %d, want 4", doc.Version)
-	}
-	out := cliState{}
-	for _, r := range doc.Resources {
-		if r.Mode != "managed" {
-			continue
-		}
-		for _, inst := range r.Instances {
-			addr := r.Type + "." + r.Name
-			if inst.IndexKey != nil {
-				addr += fmt.Sprintf("[%v]", inst.IndexKey)
-			}
-			out[addr] = inst.Attributes
-		}
-	}
-	return out
-}
-
 // The campaign is only worth something if its verdict can be "no": here
 // dbt holds one extra object of each kind, and each must be reported.
 func TestCampaignVerifyFindsOrphans(t *testing.T) {
@@ -925,7 +692,7 @@ func TestCampaignVerifyFindsOrphans(t *testing.T) {
 		}},
 		groups: []campaignGroup{{key: "analysts", displayName: "Analysts", members: []string{"ann"}}},
 	}
-	st := cliState{
+	st := acctest.State{
 		"dbt_scim_settings.this": {"enabled": true, "manual_updates_allowed": false, "scim_controlled_license_type": false},
 		"dbt_scim_token.okta":    {"id": fmt.Sprint(tok.ID), "token": tokValue},
 		"dbt_scim_user.ann": {

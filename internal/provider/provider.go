@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package provider is the Terraform layer: schemas, plans and state. It never
 // builds URLs or JSON itself; the API clients in dbtapi and scim do that.
 package provider

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package provider_test
 
 import (
@@ -126,9 +129,9 @@ type patchOp struct {
 }
 
 // patches decodes the bodies of the recorded PATCHes to one group.
-func patches(rec *scimRecorder, groupID string) ([][]patchOp, error) {
+func patches(rec *acctest.Recorder, groupID string) ([][]patchOp, error) {
 	var out [][]patchOp
-	for _, r := range rec.requests("PATCH", "/Groups/"+groupID) {
+	for _, r := range rec.Requests("PATCH", "/Groups/"+groupID) {
 		var body struct {
 			Operations []patchOp `json:"Operations"`
 		}
@@ -168,7 +171,7 @@ func describeOps(ops []patchOp) []string {
 // expectPatches checks the PATCHes sent to the group at addr since the
 // recorder was last reset: one request per entry of want, each with exactly
 // the operations listed, in order.
-func expectPatches(rec *scimRecorder, addr string, want ...[]string) resource.TestCheckFunc {
+func expectPatches(rec *acctest.Recorder, addr string, want ...[]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id, err := stateID(s, addr)
 		if err != nil {
@@ -197,7 +200,7 @@ func expectPatches(rec *scimRecorder, addr string, want ...[]string) resource.Te
 func removeOp(id string) string { return fmt.Sprintf(`remove members[value eq %q]`, id) }
 
 // resetRecorder clears the recorder before a step's plan and apply.
-func resetRecorder(rec *scimRecorder) func() { return rec.reset }
+func resetRecorder(rec *acctest.Recorder) func() { return rec.Reset }
 
 // groupGetsWithMembers counts the GETs of one group, or of the group list,
 // that did not leave members out.
@@ -223,7 +226,7 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "lifecycle", 4)
 	const addr = "dbt_scim_group.analysts"
@@ -252,10 +255,10 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					emulatorGroup(e, addr, func(g emulator.Group) error { return wantGroup(g, "Analysts", "okta-00g1", u[0], u[1]) }),
 					func(*terraform.State) error {
-						if n := len(rec.requests("POST", "/Groups")); n != 1 {
+						if n := len(rec.Requests("POST", "/Groups")); n != 1 {
 							return fmt.Errorf("want 1 POST /Groups, saw %d", n)
 						}
-						body, err := oneBody(rec, "POST", "/Groups")
+						body, err := rec.OneBody("POST", "/Groups")
 						if err != nil {
 							return err
 						}
@@ -344,7 +347,7 @@ func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	seeded, err := e.Seed(302, 0, 0)
 	if err != nil {
@@ -386,7 +389,7 @@ func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: func() { rec.reset(); e.ResetRequests() },
+				PreConfig: func() { rec.Reset(); e.ResetRequests() },
 				Config:    config(swapped),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					onePatch(removeOp(u[0]), "add members "+u[300]),
@@ -394,7 +397,7 @@ func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() { rec.reset(); e.ResetRequests() },
+				PreConfig: func() { rec.Reset(); e.ResetRequests() },
 				Config:    config(shrunk),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					onePatch(removeOp(u[300])),
@@ -402,7 +405,7 @@ func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() { rec.reset(); e.ResetRequests() },
+				PreConfig: func() { rec.Reset(); e.ResetRequests() },
 				Config:    config(grown),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					onePatch("add members "+u[300]+","+u[301]),
@@ -418,7 +421,7 @@ func TestAccSCIMGroup_memberChangesAreBatched(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := strings.Replace(acctest.DirectoryProviderBlockVia(srv, base), "max_retries = 4", "max_retries = 4\n  scim_patch_batch_size = 2", 1)
 	u := groupUsers(t, e, "batched", 6)
 	const addr = "dbt_scim_group.analysts"
@@ -433,7 +436,7 @@ func TestAccSCIMGroup_memberChangesAreBatched(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config(u[0], u[1], u[2])},
 			{
-				PreConfig: rec.reset,
+				PreConfig: rec.Reset,
 				Config:    config(u[3], u[4], u[5]),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectPatches(rec, addr,
@@ -453,7 +456,7 @@ func TestAccSCIMGroup_memberDrift(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "drift", 3)
 	const addr = "dbt_scim_group.analysts"
@@ -480,7 +483,7 @@ func TestAccSCIMGroup_memberDrift(t *testing.T) {
 					if err := e.RemoveGroupMember(gid, u[0]); err != nil {
 						t.Fatal(err)
 					}
-					rec.reset()
+					rec.Reset()
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -532,7 +535,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "unmanaged", 3)
 	const addr = "dbt_scim_group.analysts"
@@ -542,7 +545,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 			return fmt.Errorf("group reads without excludedAttributes=members: %v", gets)
 		}
 		for _, m := range []string{"POST", "PATCH", "PUT"} {
-			for _, r := range rec.requests(m, "") {
+			for _, r := range rec.Requests(m, "") {
 				if strings.Contains(string(r.Body), "members") {
 					return fmt.Errorf("%s %s sent members: %s", r.Method, r.Path, r.Body)
 				}
@@ -575,7 +578,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 					if err := e.SetGroupMembers(gid, []string{u[0], u[1]}); err != nil {
 						t.Fatal(err)
 					}
-					rec.reset()
+					rec.Reset()
 					e.ResetRequests()
 				},
 				Config: groupConfig(p, `  display_name = "IdP managed (renamed)"`),
@@ -597,7 +600,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 			{
 				// Taking members over: dbt's members are read once, and only
 				// the difference is sent.
-				PreConfig: func() { rec.reset(); e.ResetRequests() },
+				PreConfig: func() { rec.Reset(); e.ResetRequests() },
 				Config:    groupConfig(p, "  display_name = \"IdP managed (renamed)\"\n  members = "+hclStrings(u[1], u[2])),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectPatches(rec, addr, []string{removeOp(u[0]), "add members " + u[2]}),
@@ -612,7 +615,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 			{
 				// And letting go: removing members from the configuration
 				// sends nothing and leaves them in dbt.
-				PreConfig: func() { rec.reset(); e.ResetRequests() },
+				PreConfig: func() { rec.Reset(); e.ResetRequests() },
 				Config:    groupConfig(p, `  display_name = "IdP managed (renamed)"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
@@ -634,7 +637,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 					if err := e.AddGroupMember(gid, u[0]); err != nil {
 						t.Fatal(err)
 					}
-					rec.reset()
+					rec.Reset()
 					e.ResetRequests()
 				},
 				Config: groupConfig(p, `  display_name = "IdP managed (renamed)"`),
@@ -781,7 +784,7 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	seeded, err := e.Seed(n+1, 0, 0)
 	if err != nil {
@@ -811,7 +814,7 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() { lap("create")(); rec.reset() },
+				PreConfig: func() { lap("create")(); rec.Reset() },
 				Config:    config(swapped),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectPatches(rec, addr, []string{removeOp(u[0]), "add members " + u[n]}),
@@ -824,7 +827,7 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 					if err := e.RemoveGroupMember(gid, u[1]); err != nil {
 						t.Fatal(err)
 					}
-					rec.reset()
+					rec.Reset()
 				},
 				Config: config(swapped),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -874,7 +877,7 @@ func TestAccSCIMGroup_memberUpdateFailsAfterRename(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						expectPriorMembers{addr: addr, want: []string{u[0]}},
-						expectPriorValue{addr: addr, attr: "display_name", want: "After"},
+						acctest.ExpectPriorValue{Addr: addr, Attr: "display_name", Want: "After"},
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -882,25 +885,6 @@ func TestAccSCIMGroup_memberUpdateFailsAfterRename(t *testing.T) {
 			},
 		},
 	})
-}
-
-// expectPriorValue checks a string attribute of the refreshed state the plan
-// starts from.
-type expectPriorValue struct {
-	addr, attr, want string
-}
-
-func (c expectPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address == c.addr {
-			before, _ := rc.Change.Before.(map[string]any)
-			if got, _ := before[c.attr].(string); got != c.want {
-				resp.Error = fmt.Errorf("%s.%s before the change is %q, want %q", c.addr, c.attr, got, c.want)
-			}
-			return
-		}
-	}
-	resp.Error = fmt.Errorf("%s not in the plan", c.addr)
 }
 
 // failMemberPatches puts a proxy in front of srv's SCIM API that, while the

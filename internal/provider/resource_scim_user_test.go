@@ -1,18 +1,14 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package provider_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -574,79 +570,13 @@ func TestAccSCIMUser_badInputs(t *testing.T) {
 	}
 }
 
-// scimRequest is one request as the recording proxy saw it.
-type scimRequest struct {
-	Method, Path string
-	Body         []byte
-}
-
-// scimRecorder sits between the provider and the emulator's SCIM API and
-// keeps every request body, which the emulator's log does not.
-type scimRecorder struct {
-	mu   sync.Mutex
-	reqs []scimRequest
-}
-
-func (r *scimRecorder) requests(method, pathSuffix string) []scimRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []scimRequest
-	for _, q := range r.reqs {
-		if q.Method == method && strings.HasSuffix(q.Path, pathSuffix) {
-			out = append(out, q)
-		}
-	}
-	return out
-}
-
-func (r *scimRecorder) reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reqs = nil
-}
-
-// recordSCIM starts the recording proxy and returns it with the SCIM base
-// URL that goes through it.
-func recordSCIM(t *testing.T, srv *emulator.Server) (*scimRecorder, string) {
-	t.Helper()
-	target, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	rec := &scimRecorder{}
-	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, scimRequest{Method: r.Method, Path: r.URL.Path, Body: body})
-		rec.mu.Unlock()
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ps.Close)
-	return rec, fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, srv.Emulator.AccountID())
-}
-
-// oneBody decodes the body of the only request of method to pathSuffix.
-func oneBody(rec *scimRecorder, method, pathSuffix string) (map[string]any, error) {
-	reqs := rec.requests(method, pathSuffix)
-	if len(reqs) != 1 {
-		return nil, fmt.Errorf("want 1 %s %s request, saw %d", method, pathSuffix, len(reqs))
-	}
-	var body map[string]any
-	if err := json.Unmarshal(reqs[0].Body, &body); err != nil {
-		return nil, fmt.Errorf("%s %s body %s: %w", method, pathSuffix, reqs[0].Body, err)
-	}
-	return body, nil
-}
-
 // What goes over the wire: no dbt extension while license_type is unset,
 // and PATCHes that carry only what changed.
 func TestAccSCIMUser_requestBodies(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{})
 	e := srv.Emulator
-	rec, base := recordSCIM(t, srv)
+	rec, base := acctest.RecordSCIM(t, srv)
 	config := func(body string) string {
 		return acctest.DirectoryProviderBlockVia(srv, base) + "resource \"dbt_scim_user\" \"jane\" {\n" + body + "\n}\n"
 	}
@@ -671,7 +601,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					emulatorUser(e, addr, func(u emulator.User) error { id = u.ID; return nil }),
 					func(*terraform.State) error {
-						body, err := oneBody(rec, "POST", "/Users")
+						body, err := rec.OneBody("POST", "/Users")
 						if err != nil {
 							return err
 						}
@@ -699,13 +629,13 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 			},
 			{
 				// One attribute changed: one replace operation, nothing else.
-				PreConfig: rec.reset,
+				PreConfig: rec.Reset,
 				Config: config(`
   user_name   = "jane@example.com"
   given_name  = "Jane"
   family_name = "Smith"`),
 				Check: func(*terraform.State) error {
-					body, err := oneBody(rec, "PATCH", "/Users/"+id)
+					body, err := rec.OneBody("PATCH", "/Users/"+id)
 					if err != nil {
 						return err
 					}
@@ -713,7 +643,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 					if want := `[{"op":"replace","path":"name.familyName","value":"Smith"}]`; string(got) != want {
 						return fmt.Errorf("PATCH operations %s, want %s", got, want)
 					}
-					if len(rec.requests("PUT", "/Users/"+id)) > 0 {
+					if len(rec.Requests("PUT", "/Users/"+id)) > 0 {
 						return fmt.Errorf("the update sent a PUT")
 					}
 					return nil
@@ -723,14 +653,14 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 				// A license: sent through the extension path; a cleared name:
 				// replaced with "", the spec's default (a user PATCH operation
 				// must carry a value).
-				PreConfig: rec.reset,
+				PreConfig: rec.Reset,
 				Config: config(`
   user_name    = "jane@example.com"
   family_name  = "Smith"
   license_type = "analyst"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						body, err := oneBody(rec, "PATCH", "/Users/"+id)
+						body, err := rec.OneBody("PATCH", "/Users/"+id)
 						if err != nil {
 							return err
 						}
@@ -749,7 +679,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 			},
 			{
 				// Unsetting license_type sends nothing and leaves dbt's license alone.
-				PreConfig: rec.reset,
+				PreConfig: rec.Reset,
 				Config: config(`
   user_name   = "jane@example.com"
   family_name = "Smith"`),
@@ -758,7 +688,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						if n := len(rec.requests("PATCH", "/Users/"+id)); n != 0 {
+						if n := len(rec.Requests("PATCH", "/Users/"+id)); n != 0 {
 							return fmt.Errorf("unsetting license_type sent %d PATCH requests", n)
 						}
 						return nil
@@ -770,10 +700,10 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 			},
 			{
 				// Destroy (by default) is one PATCH of active = false.
-				PreConfig: rec.reset,
+				PreConfig: rec.Reset,
 				Config:    acctest.DirectoryProviderBlockVia(srv, base),
 				Check: func(*terraform.State) error {
-					body, err := oneBody(rec, "PATCH", "/Users/"+id)
+					body, err := rec.OneBody("PATCH", "/Users/"+id)
 					if err != nil {
 						return err
 					}
@@ -782,7 +712,7 @@ func TestAccSCIMUser_requestBodies(t *testing.T) {
 					if want := `[{"op":"replace","value":{"active":false}}]`; string(got) != want {
 						return fmt.Errorf("destroy sent PATCH operations %s, want %s", got, want)
 					}
-					if n := len(rec.requests("DELETE", "/Users/"+id)); n != 0 {
+					if n := len(rec.Requests("DELETE", "/Users/"+id)); n != 0 {
 						return fmt.Errorf("destroy sent DELETE")
 					}
 					return nil

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package scim holds the SCIM 2.0 protocol (RFC 7643, RFC 7644) as dbt speaks
 // it: the client's wire types, filter and PATCH builders, and a client for
 // the account's /scim/v2 endpoint. The emulator keeps types of its own, on

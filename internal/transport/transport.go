@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package transport is the one retrying HTTP transport behind the dbt admin
 // and SCIM clients. It is a go-retryablehttp Client with our own retry and
 // backoff policies:

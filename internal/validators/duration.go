@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package validators holds the provider's own attribute validators, for
 // checks the framework-validators module does not offer.
 package validators

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package dbtcloud is a stand-in for dbt-labs/terraform-provider-dbtcloud in
 // tests of moves from it: its two SCIM resources, with the schemas and the
 // state v1.12.5 writes (pkg/framework/objects/scim_config and

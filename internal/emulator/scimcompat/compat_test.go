@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package scimcompat_test runs the provider's own SCIM client and wire types
 // (internal/scim) against the emulator. It lives apart from the emulator's
 // tests so that the emulator never imports internal/scim: the two stay
@@ -157,7 +160,11 @@ func TestClientLifecycle(t *testing.T) {
 			if err != nil || !slices.Equal(read.MemberIDs(), want) {
 				t.Errorf("GetGroup with members: %v", err)
 			}
-			if err := c.RenameGroup(ctx, g.ID, "Analytics"); err != nil {
+			rename, err := scim.NewPatchOperation(scim.OpReplace, "displayName", "Analytics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.PatchGroup(ctx, g.ID, []scim.PatchOperation{rename}); err != nil {
 				t.Fatal(err)
 			}
 			if fg, err := c.FindGroupByDisplayName(ctx, "analytics", false); err != nil || fg == nil || fg.ID != g.ID {

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command dbt-bench measures the provider at scale with the real Terraform
 // CLI against an in-process dbt emulator, and checks the budgets.
 //

@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command dbt-emulator serves the local dbt emulator for demos and manual
 // testing of the provider.
 //
