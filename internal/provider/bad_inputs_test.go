@@ -539,6 +539,11 @@ func badTokenInputs() []badInput {
 	return []badInput{
 		nameLength(0),
 		nameLength(256),
+		func() badInput {
+			c := token("an attribute the resource does not have", `name = "okta"`, `value = "x"`)
+			c.want = []string{"Unsupported argument", `An argument named "value" is not expected here`}
+			return c
+		}(),
 		period("0s", "must be greater than zero"),
 		period("-24h", "must be greater than zero"),
 		period("90d", "is not a duration"),
@@ -603,6 +608,12 @@ func badUserInputs() []badInput {
 		return imp(id, "Cannot import non-existent remote object", `"dbt_scim_user.this"`, "no object exists with the given id")
 	}
 	return []badInput{
+		{
+			name:     "user_name missing",
+			config:   func(f badInputFixture) string { return f.directory() + f.user(`given_name = "Jane"`) },
+			want:     []string{`The argument "user_name" is required`},
+			planTime: true,
+		},
 		email(""),
 		email("jane"),
 		email("jane@example"),

@@ -458,6 +458,16 @@ func campaignVerify(spec campaignSpec, st acctest.State, emu *emulator.Emulator,
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	orphan := func(format string, args ...any) { orphans++; fail("orphan: "+format, args...) }
 	expected := map[string]bool{}
+	// inState marks addr as expected and returns its attributes, failing
+	// when the state does not hold it.
+	inState := func(addr string) (map[string]any, bool) {
+		expected[addr] = true
+		a := st.Attrs(addr)
+		if a == nil {
+			fail("%s is not in the state", addr)
+		}
+		return a, a != nil
+	}
 
 	// Settings.
 	wantCfg := emulator.SCIMConfig{}
@@ -481,10 +491,8 @@ func campaignVerify(spec campaignSpec, st acctest.State, emu *emulator.Emulator,
 	accounted := map[int64]bool{}
 	for _, name := range spec.tokens {
 		addr := "dbt_scim_token." + name
-		expected[addr] = true
-		a := st.Attrs(addr)
-		if a == nil {
-			fail("%s is not in the state", addr)
+		a, ok := inState(addr)
+		if !ok {
 			continue
 		}
 		var id int64
@@ -516,10 +524,8 @@ func campaignVerify(spec campaignSpec, st acctest.State, emu *emulator.Emulator,
 	stateUsers := map[string]bool{}
 	for _, u := range spec.users {
 		addr := "dbt_scim_user." + u.key
-		expected[addr] = true
-		a := st.Attrs(addr)
-		if a == nil {
-			fail("%s is not in the state", addr)
+		a, ok := inState(addr)
+		if !ok {
 			continue
 		}
 		id := str(a["id"])
@@ -564,10 +570,8 @@ func campaignVerify(spec campaignSpec, st acctest.State, emu *emulator.Emulator,
 	stateGroups := map[string]bool{}
 	for _, g := range spec.groups {
 		addr := "dbt_scim_group." + g.key
-		expected[addr] = true
-		a := st.Attrs(addr)
-		if a == nil {
-			fail("%s is not in the state", addr)
+		a, ok := inState(addr)
+		if !ok {
 			continue
 		}
 		id := str(a["id"])

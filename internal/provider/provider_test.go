@@ -19,6 +19,15 @@ import (
 	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
 )
 
+// startEmulator is most tests' first line: skip unless acceptance tests
+// run, then a dbt emulator of the test's own.
+func startEmulator(t *testing.T) (*emulator.Server, *emulator.Emulator) {
+	t.Helper()
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	return srv, srv.Emulator
+}
+
 // clearProviderEnv keeps the developer's own dbt environment out of these tests.
 func clearProviderEnv(t *testing.T) {
 	for _, k := range []string{"DBT_CLOUD_HOST_URL", "DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_TOKEN", "DBT_SCIM_TOKEN", "DBT_SCIM_BASE_URL"} {
@@ -47,8 +56,7 @@ func TestAccProvider_environment(t *testing.T) {
 }
 
 func TestAccProvider_badConfiguration(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	clearProviderEnv(t)
 	ds := `data "dbt_scim_settings" "this" {}`
 	block := func(attrs string) string { return "provider \"dbt\" {\n" + attrs + "\n}\n" + ds }
@@ -76,8 +84,7 @@ func TestAccProvider_badConfiguration(t *testing.T) {
 }
 
 func TestAccProvider_badAccountIDEnv(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	clearProviderEnv(t)
 	t.Setenv("DBT_CLOUD_ACCOUNT_ID", "twelve")
 
@@ -93,8 +100,7 @@ func TestAccProvider_badAccountIDEnv(t *testing.T) {
 // A provider block that depends on a value known only after apply must plan
 // without crashing, and apply once the value is known.
 func TestAccProvider_unknownAtPlan(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(),
@@ -141,9 +147,7 @@ func TestAccProvider_insecureURLsFromEnvironment(t *testing.T) {
 // and the Location, and the target (here the emulator itself) sees nothing,
 // so no token travels to an address the configuration did not name.
 func TestAccProvider_redirectRefused(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, srv.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))

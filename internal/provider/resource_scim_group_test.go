@@ -68,6 +68,15 @@ func stateID(s *terraform.State, addr string) (string, error) {
 	return rs.Primary.ID, nil
 }
 
+// captureID records addr's id from the state into *id, for later steps.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var err error
+		*id, err = stateID(s, addr)
+		return err
+	}
+}
+
 // emulatorGroup finds the group that addr's state points at in dbt, and
 // hands it to check.
 func emulatorGroup(e *emulator.Emulator, addr string, check func(emulator.Group) error) resource.TestCheckFunc {
@@ -223,9 +232,7 @@ func groupConfig(provider, body string) string {
 }
 
 func TestAccSCIMGroup_lifecycle(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "lifecycle", 4)
@@ -344,9 +351,7 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 // Changing one member of a large group sends one small PATCH with only that
 // change, never the member list.
 func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	seeded, err := e.Seed(302, 0, 0)
@@ -418,9 +423,7 @@ func TestAccSCIMGroup_largeGroupSendsOnlyTheDelta(t *testing.T) {
 
 // Changes beyond scim_patch_batch_size go in several PATCHes, removals first.
 func TestAccSCIMGroup_memberChangesAreBatched(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := strings.Replace(acctest.DirectoryProviderBlockVia(srv, base), "max_retries = 4", "max_retries = 4\n  scim_patch_batch_size = 2", 1)
 	u := groupUsers(t, e, "batched", 6)
@@ -453,9 +456,7 @@ func TestAccSCIMGroup_memberChangesAreBatched(t *testing.T) {
 
 // Members changed in dbt show as drift and are put back with the delta.
 func TestAccSCIMGroup_memberDrift(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "drift", 3)
@@ -468,11 +469,7 @@ func TestAccSCIMGroup_memberDrift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: func(s *terraform.State) error {
-					var err error
-					gid, err = stateID(s, addr)
-					return err
-				},
+				Check:  captureID(addr, &gid),
 			},
 			{
 				// Someone adds u2 and removes u0 in dbt.
@@ -532,9 +529,7 @@ func (c expectPriorMembers) CheckPlan(_ context.Context, req plancheck.CheckPlan
 // With members unset the group's members are never read or written: the
 // IdP's (or dbt's) members stay, whatever else changes.
 func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	u := groupUsers(t, e, "unmanaged", 3)
@@ -560,11 +555,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 			{
 				Config: groupConfig(p, `  display_name = "IdP managed"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) error {
-						var err error
-						gid, err = stateID(s, addr)
-						return err
-					},
+					captureID(addr, &gid),
 					noMembersTouched,
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -658,9 +649,7 @@ func TestAccSCIMGroup_unmanagedMembers(t *testing.T) {
 // A create that meets an existing name fails with the import command and
 // leaves the existing group as it was.
 func TestAccSCIMGroup_conflictShowsImport(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	u := groupUsers(t, e, "conflict", 2)
 	existing, err := e.CreateGroupDirect("Finance", []string{u[0]})
 	if err != nil {
@@ -729,9 +718,7 @@ func TestAccSCIMGroup_conflictShowsImport(t *testing.T) {
 
 // A group deleted in dbt is created again, with its members.
 func TestAccSCIMGroup_deletedOutsideTerraform(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	u := groupUsers(t, e, "deleted", 2)
 	p := acctest.DirectoryProviderBlock(srv)
 	const addr = "dbt_scim_group.analysts"
@@ -743,11 +730,7 @@ func TestAccSCIMGroup_deletedOutsideTerraform(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: func(s *terraform.State) error {
-					var err error
-					oldID, err = stateID(s, addr)
-					return err
-				},
+				Check:  captureID(addr, &oldID),
 			},
 			{
 				PreConfig: func() {
@@ -781,9 +764,7 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set DBT_ACC_SCALE_MEMBERS to the number of members, for example 50000")
 	}
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	rec, base := acctest.RecordSCIM(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
 	seeded, err := e.Seed(n+1, 0, 0)
@@ -848,9 +829,7 @@ func TestAccSCIMGroup_scale(t *testing.T) {
 // A rename that went through is kept when the member update after it
 // fails; the next apply finishes the members.
 func TestAccSCIMGroup_memberUpdateFailsAfterRename(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	u := groupUsers(t, e, "partial", 2)
 	base, failing := failMemberPatches(t, srv)
 	p := acctest.DirectoryProviderBlockVia(srv, base)
@@ -912,4 +891,357 @@ func failMemberPatches(t *testing.T, srv *emulator.Server) (string, *atomic.Bool
 	}))
 	t.Cleanup(ps.Close)
 	return fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, srv.Emulator.AccountID()), failing
+}
+
+// memberConfig declares one dbt_scim_group_member per user, named m<i>.
+func memberConfig(provider, groupID string, users ...string) string {
+	var b strings.Builder
+	b.WriteString(provider)
+	for i, u := range users {
+		fmt.Fprintf(&b, "resource \"dbt_scim_group_member\" \"m%d\" {\n  group_id = %q\n  user_id  = %q\n}\n", i, groupID, u)
+	}
+	return b.String()
+}
+
+// expectMembers checks the group's members in dbt.
+func expectMembers(e *emulator.Emulator, groupID string, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		g, ok := e.Group(groupID)
+		if !ok {
+			return fmt.Errorf("dbt has no group %s", groupID)
+		}
+		return sameMembers(g.Members, want)
+	}
+}
+
+// noFullGroupReads checks that membership was checked without reading the
+// group's members.
+func noFullGroupReads(e *emulator.Emulator) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if gets := groupGetsWithMembers(e); len(gets) > 0 {
+			return fmt.Errorf("reads of whole groups with their members: %v", gets)
+		}
+		return nil
+	}
+}
+
+// memberFilterReads checks that at least n membership checks went to the
+// server as a members filter.
+func memberFilterReads(e *emulator.Emulator, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		seen := 0
+		for _, r := range e.Requests() {
+			q, _ := url.ParseQuery(r.Query)
+			if r.Method == "GET" && strings.HasSuffix(r.Path, "/scim/v2/Groups") && strings.Contains(q.Get("filter"), "members[value eq") {
+				seen++
+			}
+		}
+		if seen < n {
+			return fmt.Errorf("want at least %d membership checks by filter, saw %d", n, seen)
+		}
+		return nil
+	}
+}
+
+// Memberships are additive: they coexist with members the IdP pushed, and
+// destroying one removes only its own member.
+func TestAccSCIMGroupMember_lifecycle(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "member", 4)
+	idp, err := e.CreateGroupDirect("Pushed by Okta", []string{u[0], u[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gid := idp.ID
+	p := acctest.DirectoryProviderBlock(srv)
+	const m0 = "dbt_scim_group_member.m0"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		CheckDestroy:             expectMembers(e, gid, u[0], u[1]),
+		Steps: []resource.TestStep{
+			{
+				Config: memberConfig(p, gid, u[2], u[3]),
+				Check:  expectMembers(e, gid, u[0], u[1], u[2], u[3]),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(m0, tfjsonpath.New("id"), knownvalue.StringExact(gid+"/"+u[2])),
+					statecheck.ExpectKnownValue(m0, tfjsonpath.New("group_id"), knownvalue.StringExact(gid)),
+					statecheck.ExpectKnownValue(m0, tfjsonpath.New("user_id"), knownvalue.StringExact(u[2])),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      m0,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Dropping one membership removes that user only. The refresh
+				// before it asked dbt about each membership without reading
+				// the group's members.
+				PreConfig: e.ResetRequests,
+				Config:    memberConfig(p, gid, u[2]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("dbt_scim_group_member.m1", plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction(m0, plancheck.ResourceActionNoop),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectMembers(e, gid, u[0], u[1], u[2]),
+					noFullGroupReads(e),
+					memberFilterReads(e, 2),
+				),
+			},
+			{
+				// Removed in dbt: the plan adds it back, and the apply does.
+				PreConfig: func() {
+					if err := e.RemoveGroupMember(gid, u[2]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: memberConfig(p, gid, u[2]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(m0, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectMembers(e, gid, u[0], u[1], u[2]),
+			},
+			{
+				// Moving the membership to another user replaces it.
+				Config: memberConfig(p, gid, u[3]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(m0, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: expectMembers(e, gid, u[0], u[1], u[3]),
+			},
+		},
+	})
+}
+
+func TestAccSCIMGroupMember_import(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "member-import", 2)
+	g, err := e.CreateGroupDirect("Imported", []string{u[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := acctest.DirectoryProviderBlock(srv)
+	config := memberConfig(p, g.ID, u[0])
+	const m0 = "dbt_scim_group_member.m0"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       m0,
+				ImportState:        true,
+				ImportStateId:      g.ID + "/" + u[0],
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances", len(states))
+					}
+					a := states[0].Attributes
+					if a["group_id"] != g.ID || a["user_id"] != u[0] || a["id"] != g.ID+"/"+u[0] {
+						return fmt.Errorf("imported attributes %v", a)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Not a member: nothing to import.
+				Config:        memberConfig(p, g.ID, u[0], u[1]),
+				ResourceName:  "dbt_scim_group_member.m1",
+				ImportState:   true,
+				ImportStateId: g.ID + "/" + u[1],
+				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent remote object`),
+			},
+		},
+	})
+	for _, bad := range []string{"/", "900001", "900001/", "/1001", "900001/1001/7", "900001:1001"} {
+		t.Run(fmt.Sprintf("malformed %q", bad), func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.Factories(),
+				Steps: []resource.TestStep{{
+					Config:        memberConfig(p, g.ID, u[0]),
+					ResourceName:  "dbt_scim_group_member.m0",
+					ImportState:   true,
+					ImportStateId: bad,
+					ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*<group_id>/<user_id>`),
+				}},
+			})
+		})
+	}
+}
+
+// A group deleted in dbt takes its memberships with it: they leave the
+// state with a warning, and the next apply fails to add them back until the
+// group exists again.
+func TestAccSCIMGroupMember_groupDeleted(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "member-gone", 1)
+	g, err := e.CreateGroupDirect("Short lived", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := acctest.DirectoryProviderBlock(srv)
+	const m0 = "dbt_scim_group_member.m0"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: memberConfig(p, g.ID, u[0]),
+				Check:  expectMembers(e, g.ID, u[0]),
+			},
+			{
+				PreConfig: func() {
+					if !e.DeleteGroupDirect(g.ID) {
+						t.Fatal("group was not in dbt")
+					}
+				},
+				Config: memberConfig(p, g.ID, u[0]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(m0, plancheck.ResourceActionCreate)},
+				},
+				ExpectError: regexp.MustCompile(`(?s)Cannot add user ` + u[0] + ` to group ` + g.ID + `.*404`),
+			},
+			{
+				// Nothing left to manage: an empty configuration plans nothing.
+				Config: p,
+			},
+		},
+	})
+}
+
+// Memberships next to a dbt_scim_group that leaves members unset: neither
+// undoes the other, and the IdP's members stay too.
+func TestAccSCIMGroupMember_withUnmanagedGroup(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "member-mixed", 3)
+	p := acctest.DirectoryProviderBlock(srv)
+	config := func(users ...string) string {
+		c := p + "resource \"dbt_scim_group\" \"eng\" {\n  display_name = \"Engineering\"\n}\n"
+		for i, id := range users {
+			c += fmt.Sprintf("resource \"dbt_scim_group_member\" \"m%d\" {\n  group_id = dbt_scim_group.eng.id\n  user_id  = %q\n}\n", i, id)
+		}
+		return c
+	}
+	var gid string
+	groupID := captureID("dbt_scim_group.eng", &gid)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config(u[0], u[1]),
+				Check: resource.ComposeAggregateTestCheckFunc(groupID, func(s *terraform.State) error {
+					return expectMembers(e, gid, u[0], u[1])(s)
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// The IdP pushes u2; Terraform drops its own u1 only.
+				PreConfig: func() {
+					if err := e.AddGroupMember(gid, u[2]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(u[0]),
+				Check: func(s *terraform.State) error {
+					return expectMembers(e, gid, u[0], u[2])(s)
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// On a server that cannot filter groups by member, membership is still
+// checked, by reading the group with its members.
+func TestAccSCIMGroupMember_serverWithoutMemberFilter(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "member-nofilter", 2)
+	g, err := e.CreateGroupDirect("No filter", []string{u[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, refused := refuseMemberFilters(t, srv)
+	p := acctest.DirectoryProviderBlockVia(srv, base)
+	fellBack := func(*terraform.State) error {
+		if refused.Load() == 0 {
+			return fmt.Errorf("the member filter was never tried")
+		}
+		if len(groupGetsWithMembers(e)) == 0 {
+			return fmt.Errorf("membership was not checked by reading the group's members")
+		}
+		return nil
+	}
+	const m0 = "dbt_scim_group_member.m0"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: memberConfig(p, g.ID, u[1]),
+				Check:  expectMembers(e, g.ID, u[0], u[1]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.RemoveGroupMember(g.ID, u[1]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: memberConfig(p, g.ID, u[1]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(m0, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(expectMembers(e, g.ID, u[0], u[1]), fellBack),
+			},
+		},
+	})
+}
+
+// refuseMemberFilters puts a proxy in front of srv's SCIM API that answers
+// any filter on members with 400 invalidFilter, as a server without
+// value-path filters does. It returns the SCIM base URL through it, and how
+// many requests it refused.
+func refuseMemberFilters(t *testing.T, srv *emulator.Server) (string, *atomic.Int64) {
+	t.Helper()
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	refused := &atomic.Int64{}
+	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Query().Get("filter"), "members") {
+			refused.Add(1)
+			w.Header().Set("Content-Type", "application/scim+json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400",` +
+				`"scimType":"invalidFilter","detail":"Filtering on members is not supported."}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	return fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, srv.Emulator.AccountID()), refused
 }

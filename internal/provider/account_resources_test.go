@@ -24,6 +24,167 @@ import (
 	"github.com/dbt-scim/terraform-provider-dbt/internal/provider"
 )
 
+// expectSCIMConfig checks dbt's side, not only Terraform's.
+func expectSCIMConfig(e *emulator.Emulator, want emulator.SCIMConfig) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.SCIMConfig(); got != want {
+			return fmt.Errorf("emulator SCIM config = %+v, want %+v", got, want)
+		}
+		return nil
+	}
+}
+
+func TestAccSCIMSettings_lifecycle(t *testing.T) {
+	srv, e := startEmulator(t)
+	const addr = "dbt_scim_settings.this"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		CheckDestroy:             expectSCIMConfig(e, emulator.SCIMConfig{}),
+		Steps: []resource.TestStep{
+			{
+				// Defaults: SCIM on, no manual updates, licenses managed in dbt.
+				Config: acctest.ProviderBlock(srv) + `resource "dbt_scim_settings" "this" {}`,
+				Check:  expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("manual_updates_allowed"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scim_controlled_license_type"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scim_base_url"),
+						knownvalue.StringExact(srv.HostURL()+"/v3/accounts/1/scim/v2")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Both flags change in place.
+				Config: acctest.ProviderBlock(srv) + `
+resource "dbt_scim_settings" "this" {
+  manual_updates_allowed       = true
+  scim_controlled_license_type = true
+}`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true, ManualUpdatesAllowed: true, SCIMControlledLicenseType: true}),
+			},
+			{
+				// Someone turns SCIM off and manual updates off in dbt's UI: the
+				// plan shows it and the apply puts it back.
+				PreConfig: func() {
+					e.SetSCIMConfig(emulator.SCIMConfig{Enabled: false, ManualUpdatesAllowed: false, SCIMControlledLicenseType: true})
+				},
+				Config: acctest.ProviderBlock(srv) + `
+resource "dbt_scim_settings" "this" {
+  manual_updates_allowed       = true
+  scim_controlled_license_type = true
+}`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					},
+				},
+				Check: expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true, ManualUpdatesAllowed: true, SCIMControlledLicenseType: true}),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "1",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "42",
+				ExpectError:   regexp.MustCompile(`must be the dbt account ID`),
+			},
+		},
+	})
+}
+
+func TestAccSCIMSettings_dataSource(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{AccountID: 77})
+	srv.Emulator.SetSCIMConfig(emulator.SCIMConfig{Enabled: true, ManualUpdatesAllowed: true})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + `data "dbt_scim_settings" "this" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.dbt_scim_settings.this", tfjsonpath.New("id"), knownvalue.StringExact("77")),
+				statecheck.ExpectKnownValue("data.dbt_scim_settings.this", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.dbt_scim_settings.this", tfjsonpath.New("manual_updates_allowed"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.dbt_scim_settings.this", tfjsonpath.New("scim_controlled_license_type"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.dbt_scim_settings.this", tfjsonpath.New("scim_base_url"),
+					knownvalue.StringExact(srv.HostURL()+"/v3/accounts/77/scim/v2")),
+			},
+		}},
+	})
+}
+
+// A Team account has no SCIM: the diagnostic must say why and what to do.
+func TestAccSCIMSettings_notEnterprise(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{Plan: emulator.PlanTeam})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderBlock(srv) + `resource "dbt_scim_settings" "this" {}`,
+			ExpectError: regexp.MustCompile(`(?s)403.*Enterprise plan`),
+		}},
+	})
+	if got := srv.Emulator.SCIMConfig(); got.Enabled {
+		t.Fatalf("SCIM enabled on a Team account: %+v", got)
+	}
+}
+
+// A changed account_id is refused, not followed: the settings in state
+// belong to account 1, and the provider can reach only account 2. Neither
+// account is written to, and the plan says how to move on.
+func TestAccSCIMSettings_accountIDChanged(t *testing.T) {
+	srv, e := startEmulator(t)
+	other := strings.Replace(acctest.ProviderBlock(srv), "account_id  = 1", "account_id  = 2", 1)
+	const config = `resource "dbt_scim_settings" "this" {}`
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + config,
+				Check:  expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+			},
+			{
+				PreConfig: e.ResetRequests,
+				Config:    other + config,
+				ExpectError: regexp.MustCompile(`(?s)dbt_scim_settings belongs to another account.*account 1, but the provider` +
+					`.*configured for\s+account 2.*terraform state rm.*terraform import.*set account_id back to 1`),
+				Check: expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+			},
+			{
+				// Back on account 1: nothing to do, and the account untouched.
+				Config: acctest.ProviderBlock(srv) + config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectSCIMConfig(e, emulator.SCIMConfig{Enabled: true}),
+					func(*terraform.State) error {
+						for _, r := range e.Requests() {
+							if r.Method != "GET" {
+								return fmt.Errorf("dbt saw %s %s after account_id changed", r.Method, r.Path)
+							}
+						}
+						return nil
+					},
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
 // expectOneLiveToken checks that dbt holds exactly one token, with the state's
 // name and id, and that the value in state is that token's.
 func expectOneLiveToken(e *emulator.Emulator, addr string) resource.TestCheckFunc {
@@ -54,9 +215,7 @@ func tokenConfig(srv *emulator.Server, body string) string {
 }
 
 func TestAccSCIMToken_lifecycle(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	const addr = "dbt_scim_token.okta"
 	var firstID string
 
@@ -114,8 +273,7 @@ func TestAccSCIMToken_lifecycle(t *testing.T) {
 }
 
 func TestAccSCIMToken_importHasNoValue(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	tok, _ := srv.Emulator.CreateToken("made-by-hand")
 	const addr = "dbt_scim_token.okta"
 
@@ -192,9 +350,7 @@ func TestAccSCIMToken_importHasNoValue(t *testing.T) {
 }
 
 func TestAccSCIMToken_deletedOutsideTerraform(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	const addr = "dbt_scim_token.okta"
 	var oldID string
 
@@ -292,9 +448,7 @@ func recordID(e *emulator.Emulator, into *string) resource.TestCheckFunc {
 }
 
 func TestAccSCIMToken_rotateWhenChanged(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	e.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
 	var oldID string
 
@@ -365,9 +519,7 @@ func TestAccSCIMToken_rotationPeriod(t *testing.T) {
 // The response to the create is lost after dbt stored the token: the apply
 // must still succeed, with exactly one token on dbt's side, the one in state.
 func TestAccSCIMToken_lostCreateResponse(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	e.InjectFault(emulator.Fault{Method: "POST", PathContains: "/scim-config/tokens", Times: 1, DropResponse: true})
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -393,44 +545,8 @@ func TestAccSCIMToken_lostCreateResponse(t *testing.T) {
 	})
 }
 
-// Inputs that the configuration alone shows to be wrong fail at plan time,
-// before anything reaches dbt.
-func TestAccSCIMToken_badInputs(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	cases := map[string]struct {
-		body string
-		want string
-	}{
-		"empty name":        {`name = ""`, `(?s)name.*length must be between 1 and 255`},
-		"name too long":     {fmt.Sprintf("name = %q", strings.Repeat("x", 256)), `(?s)name.*length must be between 1 and 255`},
-		"zero period":       {`name = "a"` + "\n" + `rotation_period = "0s"`, `(?s)rotation_period.*greater than zero`},
-		"negative period":   {`name = "a"` + "\n" + `rotation_period = "-24h"`, `(?s)rotation_period.*greater than zero`},
-		"days are no unit":  {`name = "a"` + "\n" + `rotation_period = "90d"`, `(?s)rotation_period.*not a duration`},
-		"unknown attribute": {`name = "a"` + "\n" + `value = "x"`, `Unsupported argument`},
-	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      tokenConfig(srv, c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.Factories(), Steps: steps})
-	for _, r := range srv.Emulator.Requests() {
-		if r.Method != "GET" {
-			t.Errorf("a bad input reached dbt: %s %s", r.Method, r.Path)
-		}
-	}
-	if n := len(srv.Emulator.Tokens()); n != 0 {
-		t.Errorf("%d tokens created from bad inputs", n)
-	}
-}
-
 func TestAccSCIMTokens_dataSource(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	a, _ := srv.Emulator.CreateToken("okta")
 	b, _ := srv.Emulator.CreateToken("entra")
 	const all, okta = "data.dbt_scim_tokens.all", "data.dbt_scim_tokens.okta"
@@ -626,8 +742,7 @@ func TestAccSCIMToken_dueBetweenPlanAndApply(t *testing.T) {
 // imported token's missing value means. Warnings reach only the CLI's
 // output, so this drives the CLI.
 func TestAccSCIMToken_rotationWarnings(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	cli := acctest.NewCLI(t, nil)
 	config := func(body string) string {
 		return adoptProviders + acctest.ProviderBlock(srv) + "resource \"dbt_scim_token\" \"okta\" {\n  name = \"okta\"\n" + body + "\n}\n"

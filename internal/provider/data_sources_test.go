@@ -22,6 +22,175 @@ import (
 	"github.com/dbt-scim/terraform-provider-dbt/internal/scim"
 )
 
+func TestAccSCIMGroupDataSource(t *testing.T) {
+	srv, e := startEmulator(t)
+	u := groupUsers(t, e, "ds-group", 2)
+	g, err := e.CreateGroupDirect("Data Team", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.UpdateGroupDirect(g.ID, func(g *emulator.Group) { g.ExternalID = "okta-00gds" }); err != nil {
+		t.Fatal(err)
+	}
+	p := acctest.DirectoryProviderBlock(srv)
+	const byID, byName = "data.dbt_scim_group.by_id", "data.dbt_scim_group.by_name"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.ResetRequests,
+				Config: p + `
+data "dbt_scim_group" "by_id" {
+  id              = "` + g.ID + `"
+  include_members = true
+}
+data "dbt_scim_group" "by_name" {
+  display_name = "data team"
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("display_name"), knownvalue.StringExact("Data Team")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("external_id"), knownvalue.StringExact("okta-00gds")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("members"), memberSet(u...)),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("id"), knownvalue.StringExact(g.ID)),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("display_name"), knownvalue.StringExact("Data Team")),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("members"), knownvalue.Null()),
+				},
+				// Only the data source that asked for members read them.
+				Check: func(*terraform.State) error {
+					if gets := groupGetsWithMembers(e); len(gets) != 1 {
+						return fmt.Errorf("want exactly 1 group read with members (by_id), saw %v", gets)
+					}
+					return nil
+				},
+			},
+			{
+				Config:      p + `data "dbt_scim_group" "x" { display_name = "Nobody" }`,
+				ExpectError: regexp.MustCompile(`(?s)No such group in dbt.*"Nobody"`),
+			},
+			{
+				Config:      p + `data "dbt_scim_group" "x" { id = "424242" }`,
+				ExpectError: regexp.MustCompile(`(?s)No such group in dbt.*"424242"`),
+			},
+			{
+				Config:      p + `data "dbt_scim_group" "x" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Missing Attribute Configuration.*Exactly one of`),
+			},
+			{
+				Config: p + `data "dbt_scim_group" "x" {
+  id           = "` + g.ID + `"
+  display_name = "Data Team"
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				// A valid last configuration, for the destroy that ends the test.
+				Config: p,
+			},
+		},
+	})
+}
+
+// 150 groups are more than one page of a server that serves 100 at most:
+// the data source reads them all.
+func TestAccSCIMGroupsDataSource_paging(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{MaxPageSize: 100})
+	e := srv.Emulator
+	seeded, err := e.Seed(10, 150, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.UpdateGroupDirect(seeded.GroupIDs[0], func(g *emulator.Group) { g.ExternalID = "okta-first" }); err != nil {
+		t.Fatal(err)
+	}
+	p := acctest.DirectoryProviderBlock(srv)
+	const all, some = "data.dbt_scim_groups.all", "data.dbt_scim_groups.some"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.ResetRequests,
+				Config: p + `
+data "dbt_scim_groups" "all" {}
+data "dbt_scim_groups" "some" {
+  filter = "displayName sw \"seed-group-14\""
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("groups"), knownvalue.ListSizeExact(150)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("groups").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":           knownvalue.StringExact(seeded.GroupIDs[0]),
+						"display_name": knownvalue.StringExact("seed-group-1"),
+						"external_id":  knownvalue.StringExact("okta-first"),
+					})),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("groups").AtSliceIndex(149), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":           knownvalue.StringExact(seeded.GroupIDs[149]),
+						"display_name": knownvalue.StringExact("seed-group-150"),
+						"external_id":  knownvalue.Null(),
+					})),
+					// seed-group-14 and seed-group-140 to -149.
+					statecheck.ExpectKnownValue(some, tfjsonpath.New("groups"), knownvalue.ListSizeExact(11)),
+					statecheck.ExpectKnownValue(some, tfjsonpath.New("filter"), knownvalue.StringExact(`displayName sw "seed-group-14"`)),
+				},
+				Check: func(*terraform.State) error {
+					// Two pages for the whole list, none with members.
+					var starts []string
+					for _, r := range e.Requests() {
+						q, _ := url.ParseQuery(r.Query)
+						if r.Method == "GET" && strings.HasSuffix(r.Path, "/scim/v2/Groups") && q.Get("filter") == "" {
+							starts = append(starts, q.Get("startIndex"))
+							if q.Get("count") != strconv.Itoa(scim.DefaultPageSize) {
+								return fmt.Errorf("a page asked for count=%q, want the provider's %d", q.Get("count"), scim.DefaultPageSize)
+							}
+						}
+					}
+					if strings.Join(starts, ",") != "1,101" {
+						return fmt.Errorf("unfiltered pages requested at startIndex %v, want 1 and 101", starts)
+					}
+					if gets := groupGetsWithMembers(e); len(gets) > 0 {
+						return fmt.Errorf("groups listed with their members: %v", gets)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSCIMGroupsDataSource_badFilter(t *testing.T) {
+	srv, e := startEmulator(t)
+	p := acctest.DirectoryProviderBlock(srv)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				// Rejected at plan time, before any request to dbt.
+				PreConfig:   e.ResetRequests,
+				Config:      p + `data "dbt_scim_groups" "x" { filter = "displayName eq" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid SCIM filter.*column`),
+			},
+			{
+				PreConfig: func() {
+					for _, r := range e.Requests() {
+						if strings.Contains(r.Path, "/Groups") {
+							t.Errorf("a bad filter reached dbt: %s %s?%s", r.Method, r.Path, r.Query)
+						}
+					}
+				},
+				Config:      p + `data "dbt_scim_groups" "x" { filter = "" }`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid SCIM filter`),
+			},
+			{
+				Config: p,
+			},
+		},
+	})
+}
+
 // userObject is what the data sources should show for u.
 func userObject(u emulator.User) knownvalue.Check {
 	str := func(s string) knownvalue.Check {
@@ -42,9 +211,7 @@ func userObject(u emulator.User) knownvalue.Check {
 }
 
 func TestAccSCIMUserDataSource(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
-	e := srv.Emulator
+	srv, e := startEmulator(t)
 	jane, err := e.CreateUserDirect(emulator.User{
 		UserName: "jane@example.com", GivenName: "Jane", FamilyName: "Doe", ExternalID: "okta-1",
 		Active: true, LicenseType: "analyst",
@@ -187,8 +354,7 @@ data "dbt_scim_users" "one" {
 
 // A filter with a syntax error fails at plan time, pointing at the error.
 func TestAccSCIMUsersDataSource_badFilter(t *testing.T) {
-	acctest.PreCheck(t)
-	srv := acctest.Emulator(t, emulator.Config{})
+	srv, _ := startEmulator(t)
 	cases := map[string]struct{ filter, want string }{
 		"dangling and":   {`userName eq \"a\" and`, `(?s)Invalid SCIM filter.*column 16.*should end here`},
 		"unquoted value": {`userName eq jane`, `(?s)Invalid SCIM filter.*column \d+`},
