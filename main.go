@@ -1,3 +1,6 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command terraform-provider-dbt serves the dbt SCIM provider to Terraform and OpenTofu.
 package main
 
