@@ -16,6 +16,9 @@ provider "dbt" {}
 resource "dbt_scim_settings" "this" {
   enabled                = true
   manual_updates_allowed = false
+  # The users below set license_type: dbt takes licenses from SCIM only
+  # while this is on, and adds only licensed users to groups.
+  scim_controlled_license_type = true
 }
 
 # The token Okta uses. It is replaced every 90 days; create_before_destroy

@@ -27,7 +27,10 @@
 //   - Users: userName must contain "@" and equal any work email; it is
 //     unique case-insensitively (409 uniqueness), as is a group's
 //     displayName. licenseType defaults to "developer" on SCIM create and is
-//     kept by a PUT that omits it; a user with no license (only possible
+//     kept by a PUT that omits it; a licenseType sent over SCIM counts only
+//     while scim_controlled_license_type is on (otherwise a new user gets
+//     "developer" and an existing one keeps theirs), and "analyst" is refused
+//     with Config.NoAnalystLicenses; a user with no license (only possible
 //     through CreateUserDirect/UpdateUserDirect) cannot join a group
 //     ("All users must have licenses on the account", 400).
 //   - POST answers 201 with Location; PUT replaces (a group PUT without
@@ -103,6 +106,10 @@ type Config struct {
 	// emulator, which clients must page through all the same.
 	MaxPageSize int
 
+	// NoAnalystLicenses stands for a plan without Analyst licenses: SCIM
+	// refuses licenseType "analyst" (400), as dbt documents.
+	NoAnalystLicenses bool
+
 	// Spec says whether writes are checked against dbt's OpenAPI spec
 	// (specvalidate.go): off (the zero value), recorded, or refused with 400.
 	Spec SpecMode
@@ -118,6 +125,7 @@ type Emulator struct {
 	strictRemoval  bool
 	maxPageSize    int
 	spec           SpecMode
+	noAnalyst      bool
 
 	mu             sync.Mutex
 	specViolations []SpecViolation
@@ -163,6 +171,7 @@ func New(cfg Config) *Emulator {
 		strictRemoval:  cfg.StrictMemberRemoval,
 		maxPageSize:    cfg.MaxPageSize,
 		spec:           cfg.Spec,
+		noAnalyst:      cfg.NoAnalystLicenses,
 		plan:           mustPlan(cfg.Plan),
 		tokens:         map[int64]*Token{},
 		tokenByHash:    map[string]int64{},

@@ -129,11 +129,11 @@ func (h *harness) scim(method, rel, token string, body any) response {
 	return h.do(method, "/api/v3/accounts/1/scim/v2/"+rel, auth, body)
 }
 
-// enableSCIM turns SCIM on and mints a token, the state every SCIM test
-// starts from.
+// enableSCIM turns SCIM on, with licenses set over SCIM, and mints a token:
+// the state every SCIM test starts from.
 func (h *harness) enableSCIM() string {
 	h.t.Helper()
-	h.emu.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	h.emu.SetSCIMConfig(emulator.SCIMConfig{Enabled: true, SCIMControlledLicenseType: true})
 	_, v := h.emu.CreateToken("test")
 	return v
 }

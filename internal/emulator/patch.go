@@ -192,6 +192,10 @@ func (e *Emulator) patchUser(w http.ResponseWriter, r *http.Request, base, id st
 			return
 		}
 	}
+	if err := e.licensePolicy(&u, &rec.u); err != nil {
+		writeErr(w, err)
+		return
+	}
 	if err := e.dir.checkUser(&u, rec); err != nil {
 		writeErr(w, err)
 		return

@@ -313,6 +313,31 @@ func getResource[R, O any](e *Emulator, res *scimResource[R, O], w http.Response
 	writeSCIM(w, http.StatusOK, res.render(e, rec, base, proj))
 }
 
+// licensePolicy applies dbt's license rules to a user about to be stored
+// (prev is the stored user, nil on create), under e.mu
+// (docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses):
+//   - licenseType over SCIM takes effect only while the account's SCIM
+//     settings let SCIM control license types; otherwise a new user gets the
+//     default license and an existing one keeps theirs;
+//   - Analyst licenses exist only on select plans: assigning one elsewhere
+//     is an error.
+func (e *Emulator) licensePolicy(u *User, prev *User) *Error {
+	if u.LicenseType != "" && !slices.Contains(licenseTypes, u.LicenseType) {
+		return errf(http.StatusBadRequest, scimTypeInvValue,
+			"licenseType %q is not one of %s.", u.LicenseType, strings.Join(licenseTypes, ", "))
+	}
+	switch {
+	case !e.scimConfig.SCIMControlledLicenseType && prev == nil:
+		u.LicenseType = defaultLicense
+	case !e.scimConfig.SCIMControlledLicenseType:
+		u.LicenseType = prev.LicenseType
+	case u.LicenseType == "analyst" && e.noAnalyst && (prev == nil || prev.LicenseType != "analyst"):
+		return errf(http.StatusBadRequest, scimTypeInvValue,
+			"The analyst license type is not available for this account's plan.")
+	}
+	return nil
+}
+
 // userFromInput builds the stored form of a POST or PUT body. prev is the
 // user a PUT replaces, nil for POST.
 func userFromInput(in *userIn, prev *User) (User, *Error) {
@@ -355,6 +380,10 @@ func (e *Emulator) createUser(w http.ResponseWriter, r *http.Request, base strin
 	proj := parseProjection(r.URL.Query(), userSchema)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.licensePolicy(&u, nil); err != nil {
+		writeErr(w, err)
+		return
+	}
 	if err := e.dir.checkUser(&u, nil); err != nil {
 		writeErr(w, err)
 		return
@@ -378,6 +407,9 @@ func (e *Emulator) replaceUser(w http.ResponseWriter, r *http.Request, base, id 
 		return
 	}
 	u, err := userFromInput(&in, &rec.u)
+	if err == nil {
+		err = e.licensePolicy(&u, &rec.u)
+	}
 	if err == nil {
 		err = e.dir.checkUser(&u, rec)
 	}

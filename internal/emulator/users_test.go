@@ -628,3 +628,53 @@ func TestMaxPageSize(t *testing.T) {
 		t.Errorf("filter.maxResults = %d, want 40", spc.Filter.MaxResults)
 	}
 }
+
+// dbt's license rules: a licenseType sent over SCIM counts only while SCIM
+// controls license types, and Analyst licenses exist on select plans only.
+func TestUserLicensePolicy(t *testing.T) {
+	h := start(t, emulator.Config{NoAnalystLicenses: true})
+	tok := h.enableSCIM()
+	withLicense := func(userName, license string) string {
+		return `{"userName": "` + userName + `", "urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User": {"licenseType": "` + license + `"}}`
+	}
+	license := func(userName string) string {
+		for _, u := range h.emu.Users() {
+			if u.UserName == userName {
+				return u.LicenseType
+			}
+		}
+		t.Fatalf("no user %s", userName)
+		return ""
+	}
+
+	// SCIM controls licenses: the licenseType sent is stored; analyst is refused.
+	scimOK(t, h.scim(http.MethodPost, "Users", tok, withLicense("a@example.com", "read_only")), http.StatusCreated, nil)
+	if got := license("a@example.com"); got != "read_only" {
+		t.Fatalf("license %q, want read_only", got)
+	}
+	if scimType, detail := scimErrorOf(t, h.scim(http.MethodPost, "Users", tok, withLicense("b@example.com", "analyst")), 400); scimType != "invalidValue" || !strings.Contains(detail, "analyst") {
+		t.Fatalf("analyst on a plan without it: %s %s", scimType, detail)
+	}
+
+	// SCIM does not control licenses: what is sent is ignored, on create and on update.
+	h.emu.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	scimOK(t, h.scim(http.MethodPost, "Users", tok, withLicense("c@example.com", "it")), http.StatusCreated, nil)
+	if got := license("c@example.com"); got != "developer" {
+		t.Fatalf("license %q, want the default, developer: SCIM does not control licenses", got)
+	}
+	var id string
+	for _, u := range h.emu.Users() {
+		if u.UserName == "a@example.com" {
+			id = u.ID
+		}
+	}
+	patch := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User:licenseType","value":"it"}]}`
+	scimOK(t, h.scim(http.MethodPatch, "Users/"+id, tok, patch), http.StatusOK, nil)
+	if got := license("a@example.com"); got != "read_only" {
+		t.Fatalf("license %q after a PATCH, want read_only kept", got)
+	}
+	// An invalid value is refused either way.
+	if scimType, _ := scimErrorOf(t, h.scim(http.MethodPost, "Users", tok, withLicense("d@example.com", "admin")), 400); scimType != "invalidValue" {
+		t.Fatalf("licenseType admin: %s", scimType)
+	}
+}

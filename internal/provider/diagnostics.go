@@ -145,11 +145,10 @@ func apiErrorDetail(err error) string {
 // unlicensedMemberHint explains dbt's refusal of a group change that
 // includes a user without a license, which is what every user provisioned
 // over SCIM is until they accept dbt's email invitation.
-const unlicensedMemberHint = "dbt adds only licensed users to groups. A user provisioned over SCIM has no license " +
-	"until they accept dbt's email invitation, unless SCIM sets it: turn on scim_controlled_license_type in " +
-	"dbt_scim_settings and set license_type on the dbt_scim_user (see " +
-	"https://docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses), or add the member after the " +
-	"invitation is accepted."
+const unlicensedMemberHint = "dbt adds only licensed users to groups (https://docs.getdbt.com/docs/cloud/manage-access/scim-faq). " +
+	"Give the user a license first: turn on scim_controlled_license_type in dbt_scim_settings and set license_type " +
+	"on the dbt_scim_user (https://docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses), or assign " +
+	"it in dbt; a user provisioned over SCIM may have none until they accept dbt's email invitation."
 
 // hintFor says what a user can do about an API error.
 func hintFor(e *apierror.Error) string {
@@ -182,6 +181,11 @@ func hintFor(e *apierror.Error) string {
 	case apierror.KindBadRequest:
 		if strings.Contains(e.Message, "must have licenses") {
 			return unlicensedMemberHint
+		}
+		if strings.Contains(e.Message, "analyst") && strings.Contains(e.Message, "not available") {
+			return "Analyst licenses exist on select dbt plans only. Use license_type = \"developer\" or " +
+				"\"read_only\", or check the account's plan " +
+				"(https://docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses)."
 		}
 		return "dbt rejected the request as invalid; its message above says which value."
 	default:

@@ -28,6 +28,15 @@ func startEmulator(t *testing.T) (*emulator.Server, *emulator.Emulator) {
 	return srv, srv.Emulator
 }
 
+// scimControlsLicenses turns on the account setting that lets SCIM set
+// license types, for tests that set license_type: without it, dbt (and the
+// emulator) ignore the licenseType a SCIM request carries.
+func scimControlsLicenses(e *emulator.Emulator) {
+	cfg := e.SCIMConfig()
+	cfg.SCIMControlledLicenseType = true
+	e.SetSCIMConfig(cfg)
+}
+
 // clearProviderEnv keeps the developer's own dbt environment out of these tests.
 func clearProviderEnv(t *testing.T) {
 	for _, k := range []string{"DBT_CLOUD_HOST_URL", "DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_TOKEN", "DBT_SCIM_TOKEN", "DBT_SCIM_BASE_URL"} {

@@ -135,8 +135,10 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"license_type": schema.StringAttribute{
 				MarkdownDescription: "The user's dbt license: `developer`, `read_only`, `analyst` or `it`. Sent " +
-					"in dbt's SCIM extension (`" + scim.SchemaDBTUser + "`, `licenseType`), which takes effect " +
-					"when the account's SCIM settings let SCIM control license types. Changes update in place. " +
+					"in dbt's SCIM extension (`" + scim.SchemaDBTUser + "`, `licenseType`), which dbt honours only " +
+					"while `scim_controlled_license_type` is on in `dbt_scim_settings`; otherwise dbt keeps its own " +
+					"license, the apply warns and the next plan shows the difference. `analyst` exists on select " +
+					"plans only. Changes update in place. " +
 					"Unset leaves the license to dbt: the extension is not sent at all, so other SCIM servers " +
 					"work, and whatever license dbt reports is not shown as drift. Removing it from the " +
 					"configuration leaves the user's license as it is.",

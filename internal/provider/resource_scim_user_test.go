@@ -135,6 +135,7 @@ func (c expectPrior) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 
 func TestAccSCIMUser_lifecycle(t *testing.T) {
 	srv, e := startEmulator(t)
+	scimControlsLicenses(e)
 	const addr = "dbt_scim_user.jane"
 	var id string
 
@@ -248,6 +249,7 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 // license_type while the configuration leaves it unset.
 func TestAccSCIMUser_drift(t *testing.T) {
 	srv, e := startEmulator(t)
+	scimControlsLicenses(e)
 	const jane, sam = "dbt_scim_user.jane", "dbt_scim_user.sam"
 	cfg := userConfig(srv, `
   user_name    = "jane@example.com"
@@ -527,6 +529,7 @@ func TestAccSCIMUser_importErrors(t *testing.T) {
 // and PATCHes that carry only what changed.
 func TestAccSCIMUser_requestBodies(t *testing.T) {
 	srv, e := startEmulator(t)
+	scimControlsLicenses(e)
 	rec, base := acctest.RecordSCIM(t, srv)
 	config := func(body string) string {
 		return acctest.DirectoryProviderBlockVia(srv, base) + "resource \"dbt_scim_user\" \"jane\" {\n" + body + "\n}\n"
@@ -679,6 +682,7 @@ func TestAccSCIMUser_patchNoContent(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := acctest.Emulator(t, emulator.Config{PatchNoContent: true})
 	e := srv.Emulator
+	scimControlsLicenses(e)
 	const addr = "dbt_scim_user.jane"
 	var id string
 
@@ -709,6 +713,50 @@ func TestAccSCIMUser_patchNoContent(t *testing.T) {
 				},
 				Check: emulatorUser(e, addr, func(u emulator.User) error {
 					return wantUser(u, "jane.doe@example.com", "", "Smith", "", "it", true)
+				}),
+			},
+		},
+	})
+}
+
+// dbt's license rules, as dbt documents them: an Analyst license is refused
+// on a plan without Analyst licenses, with a diagnostic that says what to
+// use instead; and while the account does not let SCIM control licenses,
+// the license_type sent is ignored, which the apply warns about and the next
+// plan shows as drift.
+func TestAccSCIMUser_licenseRules(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{NoAnalystLicenses: true})
+	e := srv.Emulator
+	const addr = "dbt_scim_user.jane"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { scimControlsLicenses(e) },
+				Config: userConfig(srv, `
+  user_name    = "jane@example.com"
+  license_type = "analyst"`),
+				ExpectError: regexp.MustCompile(`(?s)analyst license type is not\s+available.*Analyst licenses exist on select` +
+					`\s+dbt plans only.*license_type\s+=\s+"developer"`),
+			},
+			{
+				// SCIM does not control licenses: dbt gives the default.
+				PreConfig: func() {
+					cfg := e.SCIMConfig()
+					cfg.SCIMControlledLicenseType = false
+					e.SetSCIMConfig(cfg)
+				},
+				Config: userConfig(srv, `
+  user_name    = "jane@example.com"
+  license_type = "read_only"`),
+				ExpectNonEmptyPlan: true,
+				Check: emulatorUser(e, addr, func(u emulator.User) error {
+					if u.LicenseType != "developer" {
+						return fmt.Errorf("license %q, want developer: dbt ignores licenseType unless SCIM controls licenses", u.LicenseType)
+					}
+					return nil
 				}),
 			},
 		},

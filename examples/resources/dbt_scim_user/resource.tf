@@ -1,6 +1,7 @@
 # A developer, provisioned through SCIM as Okta or Entra ID would. Destroying
 # this resource deactivates the user in dbt (active = false); the user and
-# their history stay.
+# their history stay. license_type takes effect while the account's
+# dbt_scim_settings has scim_controlled_license_type = true.
 resource "dbt_scim_user" "jane" {
   user_name    = "jane@example.com" # also sent as her primary work email
   given_name   = "Jane"

@@ -31,7 +31,7 @@ func setup(t *testing.T, cfg emulator.Config) (*emulator.Server, *scim.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	srv.Emulator.SetSCIMConfig(emulator.SCIMConfig{Enabled: true})
+	srv.Emulator.SetSCIMConfig(emulator.SCIMConfig{Enabled: true, SCIMControlledLicenseType: true})
 	_, tok := srv.Emulator.CreateToken("compat")
 	c, err := scim.NewClient(scim.Config{
 		BaseURL:        fmt.Sprintf("%s/v3/accounts/%d/scim/v2", srv.HostURL(), srv.Emulator.AccountID()),
