@@ -778,3 +778,39 @@ resource "dbt_scim_token" "imported" {
 		t.Fatalf("an imported token plans without saying its value is unknown:\n%s", out)
 	}
 }
+
+// Two tokens with one name: dbt allows it, the plan warns once, naming the
+// attribute; one token alone draws no warning.
+func TestAccSCIMToken_sameNameWarns(t *testing.T) {
+	srv, _ := startEmulator(t)
+	cli := acctest.NewInProcessCLI(t)
+	tokens := func(names ...string) string {
+		cfg := "terraform {\n  required_providers {\n    dbt = { source = \"dbt-scim/dbt\" }\n  }\n}\n" +
+			acctest.ProviderBlock(srv)
+		for i, n := range names {
+			cfg += fmt.Sprintf("resource \"dbt_scim_token\" \"t%d\" {\n  name = %q\n}\n", i, n)
+		}
+		return cfg
+	}
+	warnings := func() []string {
+		res := cli.Run(2*time.Minute, "plan", "-input=false", "-no-color")
+		if res.Code != 0 {
+			t.Fatalf("plan (exit %d): %v\n%s", res.Code, res.Err, res.Output)
+		}
+		var out []string
+		for _, w := range res.Diagnostics("Warning") {
+			if strings.Contains(w, "Two SCIM tokens with one name") {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	cli.SetConfig(tokens("okta", "okta"))
+	if w := warnings(); len(w) != 1 || !strings.Contains(w[0], `also named "okta"`) {
+		t.Fatalf("two tokens named okta: warnings %q, want one", w)
+	}
+	cli.SetConfig(tokens("okta", "entra-id"))
+	if w := warnings(); len(w) != 0 {
+		t.Fatalf("distinct names: warnings %q, want none", w)
+	}
+}

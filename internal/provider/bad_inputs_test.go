@@ -270,7 +270,7 @@ func badProviderInputs() []badInput {
 		return badInput{
 			name:     fmt.Sprintf("account_id %d", v),
 			config:   settings(fmt.Sprintf("account_id = %d", v)),
-			want:     []string{fmt.Sprintf("Attribute account_id value must be at least 1, got: %d", v)},
+			want:     []string{"Invalid number", fmt.Sprintf("account_id must be a whole number of at least 1, such as the ID in your dbt account's URL; got %d.", v)},
 			planTime: true,
 		}
 	}
@@ -319,6 +319,28 @@ func badProviderInputs() []badInput {
 			name:     "account_id of another account",
 			config:   settings("account_id = 2"),
 			want:     []string{"Cannot read the SCIM settings", "404 not found", "Check the account_id"},
+			planTime: true,
+		},
+		{
+			name:     "account_id not a whole number",
+			config:   settings("account_id = 1.5"),
+			want:     []string{"Invalid number", "account_id = 1.5", "account_id must be a whole number of at least 1", "got 1.5"},
+			planTime: true,
+		},
+		{
+			// dbt's API lives under /api: without it every call is a 404,
+			// and the hint names host_url.
+			name: "host_url without /api",
+			config: func(f badInputFixture) string {
+				return f.admin("host_url = "+q(f.srv.URL)) + f.block("data", "dbt_scim_settings")
+			},
+			want:     []string{"Cannot read the SCIM settings", "404 not found", "host_url", "ending in /api"},
+			planTime: true,
+		},
+		{
+			name:     "token only white space",
+			config:   settings(`token = "   "`),
+			want:     []string{"Blank token", "token attribute or the DBT_CLOUD_TOKEN environment variable is set, but only to white space"},
 			planTime: true,
 		},
 		{
@@ -539,6 +561,11 @@ func badTokenInputs() []badInput {
 	return []badInput{
 		nameLength(0),
 		nameLength(256),
+		func() badInput {
+			c := token("name only white space", `name = "   "`)
+			c.want = []string{"Attribute name must not be only white space"}
+			return c
+		}(),
 		func() badInput {
 			c := token("an attribute the resource does not have", `name = "okta"`, `value = "x"`)
 			c.want = []string{"Unsupported argument", `An argument named "value" is not expected here`}
@@ -789,6 +816,8 @@ func badDataSourceInputs() []badInput {
 			append([]string{"Invalid SCIM filter", "filter = " + q(filter)}, want...), "filter = "+q(filter))
 	}
 	notValid := func(filter string) string { return q(filter) + " is not a valid SCIM filter: the parser stopped at" }
+	// Mistakes the provider recognises are reported where they are, not where the parser backtracked to.
+	mistake := func(filter string) string { return q(filter) + " is not a valid SCIM filter: at" }
 	return []badInput{
 		withJane(data("dbt_scim_user id and user_name", "dbt_scim_user",
 			[]string{"Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,user_name]"},
@@ -823,14 +852,15 @@ func badDataSourceInputs() []badInput {
 			"id = "+q(badInputUserID))),
 		data("dbt_scim_group display_name unknown", "dbt_scim_group",
 			[]string{"No such group in dbt", `display_name = "Nobody"`, `no group named "Nobody"`}, `display_name = "Nobody"`),
-		filter("dbt_scim_users", `userName eq`, notValid(`userName eq`), "column 2"),
+		filter("dbt_scim_users", `userName eq`, mistake(`userName eq`), "column 12", `"eq" needs a value`),
+		filter("dbt_scim_groups", `displayName sw`, mistake(`displayName sw`), "column 15", `"sw" needs a value`),
 		filter("dbt_scim_users", `userName eq "a" and`, notValid(`userName eq "a" and`), "column 16", "should end here"),
 		filter("dbt_scim_users", `userName eq "a" userName`, notValid(`userName eq "a" userName`), "column 16"),
 		filter("dbt_scim_users", ``, "The filter is empty. Leave filter unset to list every user."),
 		filter("dbt_scim_groups", `displayName sw "a" or`, notValid(`displayName sw "a" or`), "column 19"),
 		filter("dbt_scim_groups", "displayName pr\nand externalId pr", notValid("displayName pr\nand externalId pr"),
 			"column 15", "not line breaks"),
-		filter("dbt_scim_groups", `displayName = "a"`, notValid(`displayName = "a"`), "column 2"),
+		filter("dbt_scim_groups", `displayName = "a"`, mistake(`displayName = "a"`), "column 13", `SCIM writes "=" as a word: use eq`),
 		data("dbt_scim_tokens name empty", "dbt_scim_tokens",
 			[]string{"Attribute name string length must be between 1 and 255, got: 0"}, `name = ""`),
 		data("dbt_scim_tokens name of 256 characters", "dbt_scim_tokens",

@@ -170,6 +170,10 @@ func hintFor(e *apierror.Error) string {
 		}
 		return "SCIM needs a dbt Enterprise plan, and the API token needs account-admin rights on this account."
 	case apierror.KindNotFound:
+		if e.API != apierror.APISCIM {
+			return "dbt has no such object. Check the account_id and the IDs in your configuration, and that host_url " +
+				"is dbt's API URL, ending in /api (such as https://cloud.getdbt.com/api)."
+		}
 		return "dbt has no such object. Check the account_id and the IDs in your configuration."
 	case apierror.KindConflict:
 		return "An object with the same unique name already exists in dbt."

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -86,7 +87,7 @@ func New(version string, opts ...Option) func() provider.Provider {
 // providerModel is the provider block.
 type providerModel struct {
 	HostURL        types.String `tfsdk:"host_url"`
-	AccountID      types.Int64  `tfsdk:"account_id"`
+	AccountID      types.Number `tfsdk:"account_id"`
 	Token          types.String `tfsdk:"token"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
@@ -114,10 +115,10 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:   true,
 				Validators: []validator.String{validators.BaseURL(summaryHostURL)},
 			},
-			"account_id": schema.Int64Attribute{
+			"account_id": schema.NumberAttribute{
 				MarkdownDescription: "The dbt account ID. Defaults to the `" + envAccountID + "` environment variable.",
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				Validators:          []validator.Number{validators.PositiveWholeNumber()},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "A dbt API token (service token or personal access token) with account-admin " +
@@ -171,6 +172,9 @@ type providerData struct {
 	scimDeferred bool
 	accountID    int64
 	clock        clock.Clock
+	// plannedTokenNames holds the names of the tokens this run plans to
+	// create, to warn about two dbt_scim_token resources with one name.
+	plannedTokenNames sync.Map
 }
 
 func (p *dbtProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -246,7 +250,7 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) settings {
 	needAccount := set.token != "" || set.scimDeferred || set.scimToken == "" || set.scimBaseURL == ""
 	switch {
 	case !cfg.AccountID.IsNull():
-		set.accountID = cfg.AccountID.ValueInt64()
+		set.accountID, _ = cfg.AccountID.ValueBigFloat().Int64() // checked by the schema's validator
 	case os.Getenv(envAccountID) != "":
 		id, err := strconv.ParseInt(strings.TrimSpace(os.Getenv(envAccountID)), 10, 64)
 		if err != nil || id < 1 {
@@ -259,6 +263,15 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) settings {
 		diags.AddAttributeError(path.Root("account_id"), "Missing dbt account ID",
 			fmt.Sprintf("Set the provider's account_id attribute or the %s environment variable to the ID "+
 				"in your dbt account's URL.", envAccountID))
+	}
+	for _, v := range []struct{ attr, env, value string }{
+		{"token", envToken, set.token}, {"scim_token", envSCIMToken, set.scimToken},
+	} {
+		if v.value != "" && strings.TrimSpace(v.value) == "" {
+			diags.AddAttributeError(path.Root(v.attr), "Blank "+v.attr,
+				fmt.Sprintf("The provider's %s attribute or the %s environment variable is set, but only to white "+
+					"space. Set it to the token itself, or unset it.", v.attr, v.env))
+		}
 	}
 	if set.token == "" && set.scimToken == "" && !set.scimDeferred {
 		diags.AddAttributeError(path.Root("token"), "Missing dbt API token",

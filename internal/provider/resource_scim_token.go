@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -86,8 +87,11 @@ func (r *scimTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The token's name, as dbt's SCIM settings page lists it; 1 to 255 " +
 					"characters. dbt cannot rename a token, so changing it replaces the token.",
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 255),
+					stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be only white space"),
+				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"token": schema.StringAttribute{
@@ -176,6 +180,10 @@ func replaceUnlessOverlap(ctx context.Context, req planmodifier.MapRequest, resp
 // deleted. Terraform replaces only for a path whose value changes, hence
 // ready_for_rotation going from false to true.
 func (r *scimTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() {
+		r.warnSameName(ctx, req, resp)
+		return
+	}
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -238,6 +246,23 @@ func (r *scimTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 				"shows the value as known after apply, and the apply fails. Set rotate_when_changed (or "+
 				"rotation_period) on it so that Terraform mints a new token whose value it knows; with "+
 				"previous_token_retention the imported token keeps working meanwhile.", name, state.ID.ValueString()))
+	}
+}
+
+// warnSameName warns when another dbt_scim_token of this configuration is
+// planned with the same name: dbt allows it, but its settings page, and
+// whoever pastes a token into an IdP, cannot tell the two apart.
+func (r *scimTokenResource) warnSameName(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if r.data == nil || name.IsNull() || name.IsUnknown() {
+		return
+	}
+	if _, taken := r.data.plannedTokenNames.LoadOrStore(name.ValueString(), true); taken {
+		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Two SCIM tokens with one name",
+			fmt.Sprintf("Another dbt_scim_token in this configuration is also named %q. dbt allows it, but its SCIM "+
+				"settings page lists tokens by name, so nobody can tell which one an identity provider holds. "+
+				"Give each token the name of the IdP that uses it.", name.ValueString()))
 	}
 }
 

@@ -58,10 +58,20 @@ func CheckSCIMFilter(f string) string {
 	if !errors.As(err, &pe) {
 		return fmt.Sprintf("%q is not a valid SCIM filter: %v.%s", f, err, grammar)
 	}
+	badSpace := pe.Conflict.Rune == '\n' || pe.Conflict.Rune == '\r' || pe.Conflict.Rune == '\t'
+	if !badSpace {
+		if row, col, what, ok := commonMistake(f); ok {
+			where := fmt.Sprintf("column %d", col+1)
+			if row > 0 {
+				where = fmt.Sprintf("line %d, column %d", row+1, col+1)
+			}
+			return fmt.Sprintf("%q is not a valid SCIM filter: at %s, %s:\n\n%s%s", f, where, what, pointAt(f, row, col), grammar)
+		}
+	}
 	row, col := pe.Conflict.Position() // both zero-based; columns count characters
 	what := "the filter cannot be read from here on"
 	switch r, _ := pe.Expected.(rune); {
-	case pe.Conflict.Rune == '\n' || pe.Conflict.Rune == '\r' || pe.Conflict.Rune == '\t':
+	case badSpace:
 		what = "only spaces may separate the parts of a filter, not line breaks or tabs"
 	case r == parser.EOD:
 		what = "the filter should end here, but more follows"
@@ -72,6 +82,78 @@ func CheckSCIMFilter(f string) string {
 	}
 	return fmt.Sprintf("%q is not a valid SCIM filter: the parser stopped at %s (%s):\n\n%s%s",
 		f, where, what, pointAt(f, row, col), grammar)
+}
+
+// symbols are operators from other languages, and the SCIM word for each.
+var symbols = map[string]string{"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt",
+	"<=": "le"}
+
+// comparisons are the operators that take a value (all but pr).
+var comparisons = map[string]bool{"eq": true, "ne": true, "co": true, "sw": true, "ew": true, "gt": true, "ge": true,
+	"lt": true, "le": true}
+
+// commonMistake finds the mistakes people make most, which the parser
+// reports where it last backtracked to, near the start: a comparison
+// written as a symbol (`userName = "a"`), and one without its value
+// (`userName eq`, `userName eq and ...`). It returns where (zero-based line
+// and column) and what to say.
+func commonMistake(f string) (row, col int, what string, ok bool) {
+	toks := filterTokens(f)
+	for _, t := range toks {
+		if word, ok := symbols[t.text]; ok {
+			return t.row, t.col, fmt.Sprintf("SCIM writes %q as a word: use %s", t.text, word), true
+		}
+	}
+	for i, t := range toks {
+		if !comparisons[strings.ToLower(t.text)] || i == 0 {
+			continue
+		}
+		what := fmt.Sprintf("%q needs a value to compare with, such as %s \"jane@example.com\"", t.text, t.text)
+		if i+1 == len(toks) {
+			return t.row, t.end, what, true
+		}
+		next := strings.ToLower(toks[i+1].text)
+		if next == "and" || next == "or" || strings.HasPrefix(next, ")") || strings.HasPrefix(next, "]") {
+			return toks[i+1].row, toks[i+1].col, what, true
+		}
+	}
+	return 0, 0, "", false
+}
+
+// filterToken is a run of non-space characters, or a quoted string.
+type filterToken struct {
+	text     string
+	row, col int // of the token's start, zero-based
+	end      int // column just past the token
+}
+
+func filterTokens(f string) []filterToken {
+	var toks []filterToken
+	for r, line := range strings.Split(f, "\n") {
+		runes := []rune(line)
+		for i := 0; i < len(runes); {
+			if runes[i] == ' ' || runes[i] == '\t' || runes[i] == '\r' {
+				i++
+				continue
+			}
+			start := i
+			if runes[i] == '"' { // a quoted string, escapes included
+				for i++; i < len(runes) && runes[i] != '"'; i++ {
+					if runes[i] == '\\' {
+						i++
+					}
+				}
+				i++
+			} else {
+				for i < len(runes) && runes[i] != ' ' && runes[i] != '\t' && runes[i] != '\r' {
+					i++
+				}
+			}
+			end := min(i, len(runes))
+			toks = append(toks, filterToken{text: string(runes[start:end]), row: r, col: start, end: end})
+		}
+	}
+	return toks
 }
 
 // pointAt returns the line of f the parser stopped on, with a caret under

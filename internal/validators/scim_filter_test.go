@@ -28,7 +28,11 @@ func TestSCIMFilter(t *testing.T) {
 		{types.StringValue(`userName eq "a" and`), []string{"column 16", "should end here", "    userName eq \"a\" and\n                   ^"}},
 		{types.StringValue(`userName eq "a" userName`), []string{"column 16"}},
 		{types.StringValue("active eq true\nand userName eq"), []string{"column 15", "not line breaks"}},
-		{types.StringValue(`userName eq`), []string{"column 2", "cannot be read"}},
+		{types.StringValue(`userName eq`), []string{"column 12", `"eq" needs a value`, "    userName eq\n               ^"}},
+		{types.StringValue(`displayName sw`), []string{"column 15", `"sw" needs a value`}},
+		{types.StringValue(`displayName sw and active eq true`), []string{"column 16", `"sw" needs a value`}},
+		{types.StringValue("active eq true and\nuserName co"), []string{"line 2, column 12", `"co" needs a value`}},
+		{types.StringValue(`displayName = "a"`), []string{"column 13", `SCIM writes "=" as a word: use eq`}},
 		{types.StringValue(""), []string{"empty", "unset"}},
 		{types.StringValue("  "), []string{"empty"}},
 	}
