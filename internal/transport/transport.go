@@ -51,9 +51,11 @@ const (
 	defaultMaxRetryAfter  = 60 * time.Second
 	// warnWait is the wait above which a retry is logged at WARN: a user
 	// watching a slow apply should learn why it is waiting.
-	warnWait         = 10 * time.Second
-	defaultUserAgent = "terraform-provider-dbt"
-	defaultSubsystem = "dbt_http"
+	warnWait = 10 * time.Second
+	// maxRetryAfterJitter bounds what is added to a Retry-After wait.
+	maxRetryAfterJitter = 5 * time.Second
+	defaultUserAgent    = "terraform-provider-dbt"
+	defaultSubsystem    = "dbt_http"
 
 	// maxResponseBytes bounds what a misbehaving server can make us buffer.
 	maxResponseBytes = 32 << 20
@@ -464,9 +466,13 @@ func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, re
 	return wait
 }
 
-// retryAfterJitter is up to a tenth of a Retry-After wait, at most a second.
+// retryAfterJitter spreads clients told the same Retry-After over as long
+// again, up to maxRetryAfterJitter: Retry-After is whole seconds, and twenty
+// requests refused in one second that all came back exactly one second
+// later would mostly be refused again (TestAccConcurrency_rateLimitedApply
+// failed that way). It is never negative: no retry comes sooner than asked.
 func retryAfterJitter(wait time.Duration) time.Duration {
-	j := min(wait/10, time.Second)
+	j := min(wait, maxRetryAfterJitter)
 	if j <= 0 {
 		return 0
 	}

@@ -138,8 +138,8 @@ func TestRetryAfterSecondsHonoured(t *testing.T) {
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] < 7*time.Second || got[0] > 7*time.Second+700*time.Millisecond {
-		t.Fatalf("waits = %v, want one in [7s, 7.7s] (Retry-After beats RetryWaitMax, plus jitter)", got)
+	if got := w.all(); len(got) != 1 || got[0] < 7*time.Second || got[0] > 12*time.Second {
+		t.Fatalf("waits = %v, want one in [7s, 12s] (Retry-After beats RetryWaitMax, plus jitter)", got)
 	}
 }
 
@@ -152,8 +152,8 @@ func TestRetryAfterHTTPDateHonoured(t *testing.T) {
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] < 45*time.Second || got[0] > 46*time.Second {
-		t.Fatalf("waits = %v, want one in [45s, 46s]", got)
+	if got := w.all(); len(got) != 1 || got[0] < 45*time.Second || got[0] > 50*time.Second {
+		t.Fatalf("waits = %v, want one in [45s, 50s]", got)
 	}
 }
 
@@ -163,12 +163,12 @@ func TestRetryAfterCappedByMaxRetryAfter(t *testing.T) {
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] < 10*time.Second || got[0] > 11*time.Second {
-		t.Fatalf("waits = %v, want one in [10s, 11s]", got)
+	if got := w.all(); len(got) != 1 || got[0] < 10*time.Second || got[0] > 15*time.Second {
+		t.Fatalf("waits = %v, want one in [10s, 15s]", got)
 	}
 }
 
-// By default a Retry-After is honoured up to 60 s (plus at most 1 s of
+// By default a Retry-After is honoured up to 60 s (plus at most 5 s of
 // jitter), and every wait over 10 s is logged at WARN with what and why.
 func TestRetryAfterDefaultCapAndWarning(t *testing.T) {
 	srv, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"300"}})
@@ -178,8 +178,8 @@ func TestRetryAfterDefaultCapAndWarning(t *testing.T) {
 	if _, err := c.Do(ctx, Request{Method: "DELETE", URL: srv.URL + "/Users/7"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.all(); len(got) != 1 || got[0] < 60*time.Second || got[0] > 61*time.Second {
-		t.Fatalf("waits = %v, want one in [60s, 61s]", got)
+	if got := w.all(); len(got) != 1 || got[0] < 60*time.Second || got[0] > 65*time.Second {
+		t.Fatalf("waits = %v, want one in [60s, 65s]", got)
 	}
 	var warned bool
 	for _, line := range strings.Split(logs.String(), "\n") {
@@ -193,13 +193,13 @@ func TestRetryAfterDefaultCapAndWarning(t *testing.T) {
 	}
 
 	// A short wait stays at DEBUG.
-	srv2, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"2"}})
+	srv2, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"1"}})
 	logs.Reset()
 	if _, err := c.Do(ctx, Request{Method: "GET", URL: srv2.URL}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(logs.String(), `"@level":"warn"`) {
-		t.Fatalf("a 2 s wait was logged at WARN:\n%s", logs.String())
+		t.Fatalf("a wait of 1 to 2 s was logged at WARN:\n%s", logs.String())
 	}
 }
 
@@ -277,6 +277,29 @@ func TestRetryAfterBeyondDeadlineReturnsResponseNow(t *testing.T) {
 	}
 	if resp.StatusCode != 429 || n.Load() != 1 || len(w.all()) != 0 {
 		t.Fatalf("got %d after %d attempts and waits %v; want the 429 at once", resp.StatusCode, n.Load(), w.all())
+	}
+}
+
+// Jitter on a Retry-After wait is never negative and at most as long again
+// as the wait, up to 5 s, and it does spread: twenty draws for one second
+// are not all alike.
+func TestRetryAfterJitterSpreads(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 20 {
+		j := retryAfterJitter(time.Second)
+		if j < 0 || j > time.Second {
+			t.Fatalf("jitter %v for a 1s wait, want within [0, 1s]", j)
+		}
+		seen[j] = true
+		if j := retryAfterJitter(time.Minute); j < 0 || j > 5*time.Second {
+			t.Fatalf("jitter %v for a 60s wait, want within [0, 5s]", j)
+		}
+	}
+	if len(seen) < 10 {
+		t.Fatalf("20 draws gave %d distinct jitters: not spread", len(seen))
+	}
+	if retryAfterJitter(0) != 0 {
+		t.Fatal("jitter for no wait")
 	}
 }
 
