@@ -168,8 +168,9 @@ func TestAccProvider_redirectRefused(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"dbt\" {\n host_url = %q\n account_id = 1\n token = %q\n}\n"+
 				"data \"dbt_scim_settings\" \"this\" {}", redirector.URL+"/api", acctest.AdminToken),
-			ExpectError: regexp.MustCompile(`(?s)307 Temporary Redirect.*Location\s+` + regexp.QuoteMeta(srv.URL) +
-				`.*does not follow\s+redirects.*host_url`),
+			ExpectError: regexp.MustCompile(`(?s)GET\s+` + regexp.QuoteMeta(redirector.URL+"/api/v3/accounts/1/") +
+				`.*307 Temporary Redirect.*Location\s+` + regexp.QuoteMeta(srv.URL) +
+				`.*does\s+not\s+follow\s+redirects.*host_url`),
 		}},
 	})
 	if n := len(e.Requests()); n != 0 {

@@ -199,6 +199,7 @@ func (c *Client) secretList() []string {
 type call struct {
 	method     string
 	path       string
+	url        string // scheme://host/path, masked, without userinfo or query: for messages
 	idempotent bool
 	sensitive  bool
 
@@ -234,6 +235,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	cl := &call{
 		method:     method,
 		path:       c.Mask(u.Path),
+		url:        c.Mask(redactURL(req.URL)),
 		idempotent: req.Idempotent || isIdempotent(method),
 		sensitive:  req.Sensitive,
 	}
@@ -312,9 +314,11 @@ func (c *Client) redirectError(cl *call, resp *http.Response) error {
 	if loc := resp.Header.Get("Location"); loc != "" {
 		where = "Location " + redactURL(loc)
 	}
+	// The whole request URL (host included) is named: the fix is to
+	// change the configured address, so the user must see which one.
 	return fmt.Errorf("dbt API: %s %s answered %s (%s). The provider does not follow redirects: one could "+
 		"carry its credentials to another address or turn a write into a read. Set host_url (or scim_base_url) "+
-		"to the address that answers directly", cl.method, cl.path, resp.Status, c.Mask(where))
+		"to the address that answers directly", cl.method, cl.url, resp.Status, c.Mask(where))
 }
 
 // redactURL drops the userinfo, query and fragment of a URL for an error
@@ -447,16 +451,19 @@ func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, re
 	} else {
 		wait = jitteredBackoff(lo, hi, retry)
 	}
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
 	fields := map[string]any{
-		"method": cl.method, "path": cl.path, "attempt": int(cl.attempt.Load()),
-		"wait_ms": wait.Milliseconds(), "retry_after": fromHeader,
+		"method": cl.method, "path": cl.path, "url": cl.url, "attempt": int(cl.attempt.Load()),
+		"wait_ms": wait.Milliseconds(), "retry_after": fromHeader, "reason": waitReason(status, fromHeader),
 	}
 	if resp != nil {
-		fields["status"] = resp.StatusCode
+		fields["status"] = status
 	}
-	if wait > warnWait {
-		tflog.SubsystemWarn(ctx, c.cfg.Subsystem, fmt.Sprintf("dbt asked the provider to wait %s before retrying %s %s",
-			wait.Round(time.Second), cl.method, cl.path), fields)
+	if msg, warn := waitWarning(cl.method, cl.url, wait, status, fromHeader); warn {
+		tflog.SubsystemWarn(ctx, c.cfg.Subsystem, c.Mask(msg), fields)
 	} else {
 		c.debug(ctx, "Retrying dbt API request", fields)
 	}
@@ -464,6 +471,30 @@ func (c *Client) backoff(ctx context.Context, cl *call, lo, hi time.Duration, re
 		wait = c.waitHook(wait)
 	}
 	return wait
+}
+
+// waitWarning returns the WARN line for a retry wait longer than warnWait,
+// naming the request, the wait and why; ok is false for shorter waits, which
+// are logged at DEBUG. url must already be masked.
+func waitWarning(method, url string, wait time.Duration, status int, fromRetryAfter bool) (msg string, ok bool) {
+	if wait <= warnWait {
+		return "", false
+	}
+	return fmt.Sprintf("Waiting %s before retrying %s %s: %s", wait.Round(100*time.Millisecond), method, url,
+		waitReason(status, fromRetryAfter)), true
+}
+
+// waitReason says why a retry waits: the status, and whether the server set
+// the wait with Retry-After.
+func waitReason(status int, fromRetryAfter bool) string {
+	switch {
+	case status == 0:
+		return "the request failed without a response"
+	case fromRetryAfter:
+		return fmt.Sprintf("dbt answered %d with Retry-After", status)
+	default:
+		return fmt.Sprintf("dbt answered %d", status)
+	}
 }
 
 // retryAfterJitter spreads clients told the same Retry-After over as long

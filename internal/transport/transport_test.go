@@ -183,8 +183,8 @@ func TestRetryAfterDefaultCapAndWarning(t *testing.T) {
 	}
 	var warned bool
 	for _, line := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(line, `"@level":"warn"`) && strings.Contains(line, "DELETE /Users/7") &&
-			strings.Contains(line, `"status":429`) {
+		if strings.Contains(line, `"@level":"warn"`) && strings.Contains(line, "DELETE "+srv.URL+"/Users/7") &&
+			strings.Contains(line, "429 with Retry-After") && strings.Contains(line, `"status":429`) {
 			warned = true
 		}
 	}
@@ -263,6 +263,136 @@ func TestRedirectLoopIsOneRequest(t *testing.T) {
 	}
 	if n.Load() != 1 {
 		t.Fatalf("%d requests, want 1", n.Load())
+	}
+}
+
+// A short Retry-After is honoured with at most as long again of jitter on
+// top, never less than the server asked.
+func TestRetryAfterShortWaitJitter(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		srv, _ := statusServer(t, []int{429}, http.Header{"Retry-After": {"2"}})
+		c, w := newTestClient(t, Config{MaxRetries: 1})
+		if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.all(); len(got) != 1 || got[0] < 2*time.Second || got[0] > 4*time.Second {
+			t.Fatalf("waits = %v, want one in [2s, 4s]", got)
+		}
+	}
+}
+
+func TestRetryAfterJitterBounds(t *testing.T) {
+	for _, tc := range []struct{ wait, most time.Duration }{
+		{0, 0},
+		{2 * time.Second, 2 * time.Second},
+		{10 * time.Second, 5 * time.Second},
+		{60 * time.Second, 5 * time.Second},
+	} {
+		for i := 0; i < 200; i++ {
+			if j := retryAfterJitter(tc.wait); j < 0 || j > tc.most {
+				t.Fatalf("retryAfterJitter(%v) = %v, want in [0, %v]", tc.wait, j, tc.most)
+			}
+		}
+	}
+}
+
+// waitWarning decides the WARN line: only past 10 s, naming the method, the
+// URL, the wait and the reason.
+func TestWaitWarning(t *testing.T) {
+	const u = "https://cloud.getdbt.com/api/v3/accounts/1/scim/v2/Users"
+	if msg, ok := waitWarning("GET", u, 10*time.Second, 429, true); ok {
+		t.Fatalf("a 10 s wait warned: %q", msg)
+	}
+	for _, tc := range []struct {
+		status int
+		ra     bool
+		want   string
+	}{
+		{429, true, "dbt answered 429 with Retry-After"},
+		{503, false, "dbt answered 503"},
+		{0, false, "failed without a response"},
+	} {
+		msg, ok := waitWarning("PATCH", u, 60*time.Second+300*time.Millisecond, tc.status, tc.ra)
+		if !ok {
+			t.Fatalf("a 60 s wait did not warn (status %d)", tc.status)
+		}
+		for _, want := range []string{"PATCH " + u, "1m0.3s", tc.want} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("warning %q lacks %q", msg, want)
+			}
+		}
+	}
+}
+
+// The WARN line goes through the transport's masking: a secret in the URL
+// is not logged.
+func TestWaitWarningMasksSecrets(t *testing.T) {
+	const secret = "s3cr3t-path-part"
+	srv, _ := statusServer(t, []int{503}, http.Header{"Retry-After": {"30"}})
+	c, _ := newTestClient(t, Config{MaxRetries: 1, Secrets: []string{secret}})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	if _, err := c.Do(ctx, Request{Method: "GET", URL: srv.URL + "/" + secret}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `"@level":"warn"`) || !strings.Contains(logs.String(), "GET "+srv.URL+"/***") {
+		t.Fatalf("no masked WARN line:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Fatalf("secret logged:\n%s", logs.String())
+	}
+}
+
+// A 307 to another port on the same loopback address (another origin) gets
+// nothing: not the request, and so never the Authorization header. The
+// target is a bare listener so that even a connection would be seen.
+func TestRedirectToOtherPortGetsNoAuthorization(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns atomic.Int32
+	var sawAuth atomic.Bool
+	target := &httptest.Server{Listener: ln, Config: &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "" {
+				sawAuth.Store(true)
+			}
+		}),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				conns.Add(1)
+			}
+		},
+	}}
+	target.Start()
+	t.Cleanup(target.Close)
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Location", target.URL+r.URL.Path)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(srv.Close)
+
+	c, _ := newTestClient(t, Config{MaxRetries: 3, Secrets: []string{"tok-123"}})
+	for _, method := range []string{"GET", "POST", "PATCH", "DELETE"} {
+		_, err := c.Do(context.Background(), Request{Method: method, URL: srv.URL + "/api/v3/accounts/1/",
+			Header: http.Header{"Authorization": {"Token tok-123"}}, Body: []byte(`{}`)})
+		if err == nil || !strings.Contains(err.Error(), "307") ||
+			!strings.Contains(err.Error(), method+" "+srv.URL+"/api/v3/accounts/1/") ||
+			!strings.Contains(err.Error(), "Location "+target.URL+"/api/v3/accounts/1/") {
+			t.Fatalf("%s: err = %v, want the 307 naming the request URL and the Location", method, err)
+		}
+		if strings.Contains(err.Error(), "tok-123") {
+			t.Fatalf("%s: error carries the token: %v", method, err)
+		}
+	}
+	if n.Load() != 4 {
+		t.Fatalf("the configured server got %d requests, want 4 (one per call, none retried)", n.Load())
+	}
+	if conns.Load() != 0 || sawAuth.Load() {
+		t.Fatalf("the other origin got %d connections (Authorization seen: %v)", conns.Load(), sawAuth.Load())
 	}
 }
 

@@ -24,6 +24,11 @@ func TestCheckBaseURL(t *testing.T) {
 		{"https://user:secret@cloud.getdbt.com/api", "user name or password"},
 		{"https://user@cloud.getdbt.com/api", "user name or password"},
 		{"ftp://cloud.getdbt.com/api", "not an absolute https:// URL"},
+		{"ftp://x", "not an absolute https:// URL"},
+		{"http://localhost.example.com/api", "cleartext"}, // only the name localhost itself is loopback
+		{"http://128.0.0.1/api", "cleartext"},
+		{"http://[::2]/api", "cleartext"},
+		{"http://user:secret@localhost/api", "user name or password"},
 		{"cloud.getdbt.com/api", "not an absolute https:// URL"},
 		{"https:///api", "not an absolute https:// URL"},
 		{"https://cloud.getdbt.com/api?x=1", "query string"},
