@@ -127,9 +127,11 @@ func (p *dbtProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Sensitive: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a "+
-					"server error (5xx) or a network failure, with exponential backoff that honours `Retry-After`. "+
-					"A create that may have reached dbt is never blindly re-sent. Defaults to `%d`.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error (5xx) or a "+
+					"network failure, with exponential backoff that honours `Retry-After` (at most 60 s, with jitter). "+
+					"A request refused by a rate limit (429), which dbt did not process, is retried up to three times "+
+					"as often. A create that may have reached dbt is never blindly re-sent. Defaults to `%d`.",
+					defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

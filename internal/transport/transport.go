@@ -49,6 +49,9 @@ const (
 	defaultRetryWaitMin   = 1 * time.Second
 	defaultRetryWaitMax   = 30 * time.Second
 	defaultMaxRetryAfter  = 60 * time.Second
+	// rateLimitRetryFactor: a request refused with 429 is retried up to this
+	// many times MaxRetries.
+	rateLimitRetryFactor = 3
 	// warnWait is the wait above which a retry is logged at WARN: a user
 	// watching a slow apply should learn why it is waiting.
 	warnWait = 10 * time.Second
@@ -67,7 +70,7 @@ const (
 
 // Config configures a Client. Zero values select the documented defaults.
 type Config struct {
-	MaxRetries     int           // retries after the first attempt (0 = no retries)
+	MaxRetries     int           // retries after the first attempt (0 = no retries); a 429 gets 3× as many
 	RequestTimeout time.Duration // per attempt; 0 = 60s
 	RetryWaitMin   time.Duration // default 1s
 	RetryWaitMax   time.Duration // default 30s; Retry-After may exceed it up to MaxRetryAfter
@@ -268,7 +271,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		HTTPClient:   c.http,
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
-		RetryMax:     c.cfg.MaxRetries,
+		RetryMax:     c.cfg.MaxRetries * rateLimitRetryFactor, // checkRetry holds other failures to MaxRetries
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, retry int) {
 			cl.attempt.Store(int32(retry + 1)) //nolint:gosec // retry is bounded by MaxRetries, at most 20
 			cl.wrote.Store(false)
@@ -368,6 +371,12 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, 
 
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
+	}
+	// A 429 was not processed, so it may be retried more often than other
+	// failures: under a rate limit shared by many parallel requests, a few
+	// are refused several times in a row before their turn comes.
+	if attempt > c.cfg.MaxRetries && (resp == nil || resp.StatusCode != http.StatusTooManyRequests) {
+		return false, nil
 	}
 	if err != nil {
 		if cl.sentThenFailed.Load() && !cl.idempotent {

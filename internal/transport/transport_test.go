@@ -900,3 +900,40 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("%+v", c.cfg)
 	}
 }
+
+// A 429 was not processed, so it is retried up to three times MaxRetries;
+// every other failure only MaxRetries times.
+func TestRateLimitGetsMoreRetries(t *testing.T) {
+	rep := func(status, n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = status
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		statuses []int
+		method   string
+		wantCode int
+		attempts int32
+	}{
+		{"429 six times, then through", rep(429, 6), "POST", 200, 7},
+		{"429 seven times: given up", rep(429, 7), "POST", 429, 7},
+		{"503 twice, then through", rep(503, 2), "GET", 200, 3},
+		{"503 three times: given up", rep(503, 3), "GET", 503, 3},
+		{"429 then 503 past MaxRetries: given up", append(rep(429, 2), 503, 503), "GET", 503, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, n := statusServer(t, tc.statuses, nil)
+			c, _ := newTestClient(t, Config{MaxRetries: 2})
+			resp, err := c.Do(context.Background(), Request{Method: tc.method, URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tc.wantCode || n.Load() != tc.attempts {
+				t.Fatalf("status %d after %d attempts, want %d after %d", resp.StatusCode, n.Load(), tc.wantCode, tc.attempts)
+			}
+		})
+	}
+}
