@@ -58,6 +58,13 @@ func Emulator(t *testing.T, cfg emulator.Config) *emulator.Server {
 		t.Fatalf("starting the dbt emulator: %v", err)
 	}
 	t.Cleanup(srv.Close)
+	// Responses are checked against dbt's spec too; they cannot be refused,
+	// so a violation fails the test here.
+	t.Cleanup(func() {
+		for _, v := range srv.Emulator.SpecViolations() {
+			t.Errorf("the emulator broke dbt's spec: %s", v.Problem)
+		}
+	})
 	return srv
 }
 

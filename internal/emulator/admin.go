@@ -262,7 +262,7 @@ type tokenWire struct {
 	ID          int64   `json:"id"`
 	Name        string  `json:"name"`
 	CreatedAt   string  `json:"created_at"`
-	LastUsed    *string `json:"last_used"`
+	LastUsed    *string `json:"last_used,omitempty"` // dbt's spec: a date-time, not nullable
 	TokenString string  `json:"token_string,omitempty"`
 }
 

@@ -45,7 +45,8 @@
 //   - Config.Spec checks every write against dbt's OpenAPI spec (the subset
 //     embedded from spec/): no query string on a write, and a body the
 //     operation's schema accepts. SpecEnforce answers 400 and records the
-//     violation (SpecViolations); the provider's acceptance tests, the bench
+//     violation (SpecViolations); answers are checked too (a SCIM resource as
+//     the envelope's data; lists and projections not) and only recorded; the provider's acceptance tests, the bench
 //     and cmd/dbt-emulator run with it. The zero value checks nothing, for
 //     tests of IdP quirks dbt's spec does not draw.
 //   - Order of misbehaviour: the rate limit (SetRateLimit) first, then an
@@ -277,7 +278,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	e.route(rw, r, body)
+	if e.spec == SpecOff {
+		e.route(rw, r, body)
+		return
+	}
+	cw := &capturingWriter{ResponseWriter: rw}
+	e.route(cw, r, body)
+	e.specCheckResponse(r, cw)
 }
 
 func faultMessage(status int) string {

@@ -31,21 +31,33 @@ type refOut struct {
 	Display string `json:"display,omitempty"`
 }
 
+// userGroupOut is a group in a user's groups: RFC 7644's value, $ref and
+// display, and what dbt's spec requires of it (UserGroupComponent: id,
+// displayName, meta).
+type userGroupOut struct {
+	Value       string `json:"value"`
+	Ref         string `json:"$ref,omitempty"`
+	Display     string `json:"display,omitempty"`
+	ID          string `json:"id,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
+	Meta        *meta  `json:"meta,omitempty"`
+}
+
 type dbtOut struct {
 	LicenseType string `json:"licenseType,omitempty"`
 }
 
 type userOut struct {
-	Schemas    []string   `json:"schemas"`
-	ID         string     `json:"id"`
-	ExternalID string     `json:"externalId,omitempty"`
-	UserName   string     `json:"userName,omitempty"`
-	Name       *nameOut   `json:"name,omitempty"`
-	Emails     []emailOut `json:"emails,omitempty"`
-	Active     *bool      `json:"active,omitempty"`
-	Groups     []refOut   `json:"groups,omitempty"`
-	DBT        *dbtOut    `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User,omitempty"`
-	Meta       *meta      `json:"meta,omitempty"`
+	Schemas    []string       `json:"schemas"`
+	ID         string         `json:"id"`
+	ExternalID string         `json:"externalId,omitempty"`
+	UserName   string         `json:"userName,omitempty"`
+	Name       *nameOut       `json:"name,omitempty"`
+	Emails     []emailOut     `json:"emails,omitempty"`
+	Active     *bool          `json:"active,omitempty"`
+	Groups     []userGroupOut `json:"groups,omitempty"`
+	DBT        *dbtOut        `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User,omitempty"`
+	Meta       *meta          `json:"meta,omitempty"`
 }
 
 type groupOut struct {
@@ -182,7 +194,8 @@ func (e *Emulator) renderUser(r *userRec, base string, p projection) userOut {
 	}
 	if p.keep("groups") {
 		for _, g := range e.dir.userGroups(r) {
-			ref := refOut{Value: g.g.ID}
+			ref := userGroupOut{Value: g.g.ID, ID: g.g.ID, DisplayName: g.g.DisplayName,
+				Meta: &meta{ResourceType: "Group", Location: base + "/Groups/" + g.g.ID}}
 			if p.keep("groups.$ref") {
 				ref.Ref = base + "/Groups/" + g.g.ID
 			}

@@ -179,3 +179,81 @@ func (e *Emulator) SpecViolations() []SpecViolation {
 	defer e.mu.Unlock()
 	return append([]SpecViolation(nil), e.specViolations...)
 }
+
+// capturingWriter keeps a copy of the response, for checkSpecResponse.
+type capturingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *capturingWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *capturingWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// specCheckResponse records a response dbt's spec would not give (the
+// request was already answered: it can only be recorded, and the
+// acceptance harness fails the test that saw it).
+func (e *Emulator) specCheckResponse(r *http.Request, w *capturingWriter) {
+	if problem := checkSpecResponse(r, w.status, w.Header(), w.body.Bytes()); problem != "" {
+		e.mu.Lock()
+		e.specViolations = append(e.specViolations, SpecViolation{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Problem: problem})
+		e.mu.Unlock()
+	}
+}
+
+// checkSpecResponse returns what dbt's spec rejects in a successful response
+// with a body, or "". The spec draws every response inside dbt's envelope
+// ({"data": ...}); the emulator answers SCIM requests as RFC 7644 says and
+// IdPs expect, unwrapped, so a SCIM resource is checked as the envelope's
+// data. SCIM lists are not checked (RFC 7644's ListResponse is not the
+// envelope's list), and a 201 is checked as the 200 the spec lists.
+func checkSpecResponse(r *http.Request, status int, header http.Header, body []byte) string {
+	if status < 200 || status > 299 || len(bytes.TrimSpace(body)) == 0 {
+		return ""
+	}
+	router, err := loadSpec()
+	if err != nil {
+		return err.Error()
+	}
+	route, params, ok := findRoute(router, r)
+	if !ok {
+		return ""
+	}
+	scimPath := isSCIMPath(r.URL.Path)
+	if scimPath && r.Method == http.MethodGet && !strings.HasSuffix(route.Path, "}") {
+		return "" // a list, or a discovery document
+	}
+	if q := r.URL.Query(); q.Has("attributes") || q.Has("excludedAttributes") {
+		return "" // RFC 7644 projections leave out what the spec's schemas require
+	}
+	if scimPath {
+		body = append(append([]byte(`{"data":`), body...), '}')
+	}
+	if status == http.StatusCreated {
+		status = http.StatusOK
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
+		return fmt.Sprintf("the answer to %s %s does not match dbt's spec (%s): %s", r.Method, r.URL.Path,
+			route.Operation.OperationID, oneLine(err))
+	}
+	return ""
+}

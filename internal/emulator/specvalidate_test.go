@@ -98,3 +98,41 @@ func TestSpecModes(t *testing.T) {
 		}
 	}
 }
+
+// Answers are held to dbt's spec too: a SCIM resource as the envelope's
+// data, admin answers whole. Lists and projections are not checked.
+func TestCheckSpecResponse(t *testing.T) {
+	user := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1001","userName":"a@x.io",` +
+		`"name":{"givenName":"A","familyName":"B"},"emails":[{"value":"a@x.io","type":"work","primary":true}],"active":true,` +
+		`"meta":{"resourceType":"User","created":"2026-01-01T00:00:00Z","lastModified":"2026-01-01T00:00:00Z","location":"x"}}`
+	tests := []struct {
+		name, method, path, body string
+		status                   int
+		refused                  string
+	}{
+		{"a user", "GET", "/scim/v2/Users/1001", user, 200, ""},
+		{"a created user, 201", "POST", "/scim/v2/Users", user, 201, ""},
+		{"a user without meta", "GET", "/scim/v2/Users/1001", strings.Replace(user, `,"meta":{"resourceType":"User","created":"2026-01-01T00:00:00Z","lastModified":"2026-01-01T00:00:00Z","location":"x"}`, "", 1), 200, "meta"},
+		{"a list is not checked", "GET", "/scim/v2/Users", `{"Resources":[]}`, 200, ""},
+		{"a projection is not checked", "GET", "/scim/v2/Users/1001?attributes=id", `{"id":"1001"}`, 200, ""},
+		{"a token", "GET", "/scim-config/tokens/1/", `{"data":{"id":1,"name":"okta","created_at":"2026-01-01T00:00:00Z"}}`, 200, ""},
+		{"a token with a null last_used", "GET", "/scim-config/tokens/1/", `{"data":{"id":1,"name":"okta","created_at":"2026-01-01T00:00:00Z","last_used":null}}`, 200, "last_used"},
+		{"an error is not checked", "GET", "/scim/v2/Users/1001", `{"detail":"no"}`, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, specBase+tt.path, nil)
+			h := http.Header{"Content-Type": {"application/scim+json"}}
+			if strings.HasPrefix(tt.path, "/scim-config") {
+				h.Set("Content-Type", "application/json")
+			}
+			got := checkSpecResponse(r, tt.status, h, []byte(tt.body))
+			switch {
+			case tt.refused == "" && got != "":
+				t.Fatalf("refused: %s", got)
+			case tt.refused != "" && !strings.Contains(got, tt.refused):
+				t.Fatalf("problem %q, want it to mention %q", got, tt.refused)
+			}
+		})
+	}
+}
