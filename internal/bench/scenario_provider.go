@@ -66,7 +66,7 @@ func (r *runner) providerGroup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.judgeOneMemberPatch(res)
+		r.judgeOneMemberPatch(res, true)
 		r.judgeMembers(acct, name, wanted, res.ID)
 
 		members = wanted
@@ -77,7 +77,7 @@ func (r *runner) providerGroup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.judgeOneMemberPatch(res)
+		r.judgeOneMemberPatch(res, false)
 		r.judgeMembers(acct, name, wanted, res.ID)
 	}
 	return nil

@@ -6,6 +6,7 @@ package emulator
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +47,7 @@ var specYAML []byte
 
 var (
 	specOnce   sync.Once
+	specDoc    *openapi3.T
 	specRouter routers.Router
 	specErr    error
 )
@@ -61,6 +63,7 @@ func loadSpec() (routers.Router, error) {
 			return
 		}
 		doc.Servers = openapi3.Servers{{URL: "/"}}
+		specDoc = doc
 		// dbt's own examples do not all match its schemas (an email's
 		// "primary": "True"); the schemas are what requests are held to.
 		specRouter, specErr = legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
@@ -113,6 +116,58 @@ func checkSpec(r *http.Request, body []byte) string {
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
 		return fmt.Sprintf("%s %s does not match dbt's spec (%s): %s", r.Method, r.URL.Path,
 			route.Operation.OperationID, oneLine(err))
+	}
+	if route.Operation.OperationID == "Patch SCIM Group" {
+		return checkPatchedMembers(r, body)
+	}
+	return ""
+}
+
+// checkPatchedMembers holds the members a group PATCH adds or replaces to
+// the spec's shape of a member, GroupMemberComponent (value and display
+// required): the spec's PatchOperation leaves its value open, so the
+// operation's own schema cannot, and Okta sends members in that shape.
+// Removals by path filter carry no member object and are not checked.
+func checkPatchedMembers(r *http.Request, body []byte) string {
+	member := specDoc.Components.Schemas["GroupMemberComponent"]
+	if member == nil || member.Value == nil {
+		return "dbt's spec has no GroupMemberComponent"
+	}
+	var req struct {
+		Operations []struct {
+			Op    string          `json:"op"`
+			Path  string          `json:"path"`
+			Value json.RawMessage `json:"value"`
+		} `json:"Operations"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return "" // the operation's schema has already judged the body
+	}
+	for i, op := range req.Operations {
+		if strings.EqualFold(op.Op, "remove") || len(op.Value) == 0 {
+			continue
+		}
+		var members []any
+		switch {
+		case strings.EqualFold(op.Path, "members"):
+			if json.Unmarshal(op.Value, &members) != nil {
+				continue
+			}
+		case op.Path == "":
+			var v struct {
+				Members []any `json:"members"`
+			}
+			if json.Unmarshal(op.Value, &v) != nil {
+				continue
+			}
+			members = v.Members
+		}
+		for j, m := range members {
+			if err := member.Value.VisitJSON(m); err != nil {
+				return fmt.Sprintf("%s %s: Operations[%d] member %d does not match dbt's spec (GroupMemberComponent): %s",
+					r.Method, r.URL.Path, i, j, oneLine(err))
+			}
+		}
 	}
 	return ""
 }

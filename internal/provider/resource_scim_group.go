@@ -142,6 +142,17 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	// The group is created without members, which are then PATCHed in: the
 	// order Okta and Entra ID push groups in, and the one dbt's spec serves
 	// without a display name for every member (WIRE.md).
+	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
+		// Each member is named (read, unless this run already read it)
+		// before the group exists, so an id that is no user stops the
+		// create with nothing made in dbt.
+		if err := r.data.scim.CheckMembers(ctx, ids); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("members"), fmt.Sprintf("Cannot create group %q", name),
+				"Nothing was created: "+apiErrorDetail(err)+"\n\nEvery id in members must be the SCIM id of a user "+
+					"of this account, such as dbt_scim_user.jane.id.")
+			return
+		}
+	}
 	g := scim.Group{DisplayName: name, ExternalID: plan.ExternalID.ValueString()}
 	created, err := r.data.scim.CreateGroup(ctx, g)
 	if apierror.IsKind(err, apierror.KindConflict) {

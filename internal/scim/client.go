@@ -76,6 +76,10 @@ type Client struct {
 	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
 	endpointOnce sync.Once
 	endpointErr  error
+
+	// userNames maps the id of every user this client has read or written
+	// to its userName: the display a group member is sent with (members.go).
+	userNames sync.Map
 }
 
 // NewClient checks cfg and returns a Client.
@@ -135,6 +139,7 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	if err := c.getResource(ctx, usersPath(id), nil, &u); err != nil {
 		return nil, c.confirmGone(ctx, "user "+id, err)
 	}
+	c.remember(&u)
 	return &u, nil
 }
 
@@ -163,7 +168,11 @@ func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User
 // ListUsers returns every user matching filter ("" for all), following
 // pages until the server's totalResults.
 func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
-	return listAll[User](ctx, c, "/Users", filter, nil, func(u User) string { return u.ID })
+	users, err := listAll[User](ctx, c, "/Users", filter, nil, func(u User) string { return u.ID })
+	for i := range users {
+		c.remember(&users[i])
+	}
+	return users, err
 }
 
 // CreateUser creates u. An existing userName is an *apierror.Error of
@@ -187,6 +196,7 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
 		return nil, err
 	}
+	c.remember(&out)
 	return &out, nil
 }
 
@@ -215,6 +225,7 @@ func (c *Client) writeUser(ctx context.Context, method, id string, body any) (*U
 	if err := c.decodeResource(method, usersPath(id), resp.Body, &out); err != nil {
 		return nil, err
 	}
+	c.remember(&out)
 	return &out, nil
 }
 
@@ -356,7 +367,8 @@ func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation
 }
 
 // UpdateGroupMembers adds and removes members (user ids) in as few PATCH
-// requests as MemberPatches allows, in order. If one fails, the ones before
+// requests as MemberPatches allows, in order. Each member added carries its
+// userName as display (membersFor). If one fails, the ones before
 // it stay applied; the error says how far it got, and reading the group
 // back shows where it stands.
 //
@@ -366,7 +378,11 @@ func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOperation
 // The client then reads the members once and sends only what is still
 // needed, instead of failing on a change that is already made.
 func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove []string) error {
-	err := c.sendMemberPatches(ctx, id, add, remove)
+	members, err := c.membersFor(ctx, add)
+	if err != nil {
+		return err
+	}
+	err = c.sendMemberPatches(ctx, id, members, remove)
 	var ae *apierror.Error
 	if !errors.As(err, &ae) || ae.Kind != apierror.KindBadRequest || ae.SCIMType != ErrNoTarget {
 		return err
@@ -379,9 +395,10 @@ func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove 
 	for _, m := range g.Members {
 		have[m.Value] = struct{}{}
 	}
-	var add2, remove2 []string
-	for _, m := range add {
-		if _, ok := have[m]; !ok {
+	var add2 []Member
+	var remove2 []string
+	for _, m := range members {
+		if _, ok := have[m.Value]; !ok {
 			add2 = append(add2, m)
 		}
 	}
@@ -393,7 +410,7 @@ func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove 
 	return c.sendMemberPatches(ctx, id, add2, remove2)
 }
 
-func (c *Client) sendMemberPatches(ctx context.Context, id string, add, remove []string) error {
+func (c *Client) sendMemberPatches(ctx context.Context, id string, add []Member, remove []string) error {
 	reqs := MemberPatches(add, remove, c.maxPatchOps)
 	for i, req := range reqs {
 		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {

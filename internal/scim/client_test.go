@@ -577,9 +577,31 @@ func TestFindGroupByDisplayNamePrefersExact(t *testing.T) {
 	}
 }
 
+// servesUsers answers reads of users as a directory in which the user with
+// id X has userName X@example.com and the listing holds listed, and hands
+// every other request to next.
+func servesUsers(listed []string, next func(w http.ResponseWriter, r *http.Request, body []byte)) func(w http.ResponseWriter, r *http.Request, body []byte) {
+	return func(w http.ResponseWriter, r *http.Request, body []byte) {
+		rest, isUsers := strings.CutPrefix(r.URL.Path, "/api/v3/accounts/1/scim/v2/Users")
+		if r.Method != http.MethodGet || !isUsers {
+			next(w, r, body)
+			return
+		}
+		if id := strings.Trim(rest, "/"); id != "" {
+			writeJSON(w, 200, User{ID: id, UserName: id + "@example.com"})
+			return
+		}
+		l := ListResponse[User]{TotalResults: len(listed), StartIndex: 1, ItemsPerPage: len(listed)}
+		for _, id := range listed {
+			l.Resources = append(l.Resources, User{ID: id, UserName: id + "@example.com"})
+		}
+		writeJSON(w, 200, l)
+	}
+}
+
 // patchServer accepts group PATCHes and records their operations.
 func patchServer(t *testing.T) *fakeSCIM {
-	return newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+	return newFake(t, servesUsers(nil, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if r.Method != http.MethodPatch {
 			writeJSON(w, 405, NewError(405, "", "only PATCH here"))
 			return
@@ -590,12 +612,15 @@ func patchServer(t *testing.T) *fakeSCIM {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}))
 }
 
 func patchedOps(t *testing.T, f *fakeSCIM) [][]PatchOperation {
 	var out [][]PatchOperation
 	for _, r := range f.requests() {
+		if r.Method != http.MethodPatch {
+			continue
+		}
 		var p PatchRequest
 		if err := json.Unmarshal(r.Body, &p); err != nil {
 			t.Fatal(err)
@@ -634,7 +659,7 @@ func TestUpdateGroupMembersOneChange(t *testing.T) {
 		t.Fatalf("got %d requests: %+v", len(reqs), reqs)
 	}
 	op := reqs[0][0]
-	if op.Op != OpAdd || op.Path != "members" || string(op.Value) != `[{"value":"new"}]` {
+	if op.Op != OpAdd || op.Path != "members" || string(op.Value) != `[{"value":"new","display":"new@example.com"}]` {
 		t.Errorf("op %+v value %s", op, op.Value)
 	}
 	// dbt's spec declares no query parameter on a write: none is sent.
@@ -651,30 +676,31 @@ func TestUpdateGroupMembersHonoursMaxPatchOps(t *testing.T) {
 	if err := c.UpdateGroupMembers(context.Background(), "g 1", ids("a", 15), ids("r", 3)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.requests()); n != 2 {
-		t.Errorf("%d requests, want 2", n)
+	if n := len(patchedOps(t, f)); n != 2 {
+		t.Errorf("%d PATCH requests, want 2", n)
 	}
-	if err := c.UpdateGroupMembers(context.Background(), "g 1", nil, nil); err != nil || len(f.requests()) != 2 {
+	if err := c.UpdateGroupMembers(context.Background(), "g 1", nil, nil); err != nil || len(patchedOps(t, f)) != 2 {
 		t.Errorf("no change sent a request (err %v)", err)
 	}
 }
 
 func TestUpdateGroupMembersReportsProgress(t *testing.T) {
 	n := 0
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+	f := newFake(t, servesUsers(ids("a", 250), func(w http.ResponseWriter, r *http.Request, body []byte) {
 		n++
 		if n == 2 {
 			writeJSON(w, 400, NewError(400, ErrInvalidValue, "All users must have licenses on the account"))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}))
 	err := f.client(t).UpdateGroupMembers(context.Background(), "g", ids("a", 250), nil)
 	if !apierror.IsKind(err, apierror.KindBadRequest) || !strings.Contains(err.Error(), "request 2 of 3") {
 		t.Fatalf("err = %v", err)
 	}
-	if len(f.requests()) != 2 {
-		t.Errorf("kept going after a failure")
+	// One listing named the 250 members, then two PATCHes: the second failed.
+	if got := len(f.requests()); got != 3 {
+		t.Errorf("%d requests, want a listing and two PATCHes", got)
 	}
 }
 
@@ -845,7 +871,7 @@ func BenchmarkListGroupPage50kMembers(b *testing.B) {
 func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
 	var mu sync.Mutex
 	members := map[string]bool{"keep": true, "gone1": true, "already-added": true}
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+	f := newFake(t, servesUsers(nil, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Method == http.MethodGet {
@@ -881,7 +907,7 @@ func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
 			}
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}))
 	err := f.client(t).UpdateGroupMembers(context.Background(), "g",
 		[]string{"already-added", "new"}, []string{"gone1", "gone2"})
 	if err != nil {
@@ -895,10 +921,11 @@ func TestUpdateGroupMembersRecoversFromNoTarget(t *testing.T) {
 	for _, r := range f.requests() {
 		methods = append(methods, r.Method)
 	}
-	if !reflect.DeepEqual(methods, []string{"PATCH", "GET", "PATCH"}) {
+	// Two reads name the members being added, then PATCH, re-read, PATCH.
+	if !reflect.DeepEqual(methods, []string{"GET", "GET", "PATCH", "GET", "PATCH"}) {
 		t.Errorf("requests %v", methods)
 	}
-	if got := string(f.requests()[2].Body); !strings.Contains(got, `members[value eq \"gone1\"]`) || strings.Contains(got, "gone2") || strings.Contains(got, "already-added") {
+	if got := string(f.requests()[4].Body); !strings.Contains(got, `members[value eq \"gone1\"]`) || strings.Contains(got, "gone2") || strings.Contains(got, "already-added") {
 		t.Errorf("second PATCH %s", got)
 	}
 
@@ -1017,5 +1044,105 @@ func TestNotFoundEverywhereIsNotDeleted(t *testing.T) {
 	op, _ := NewPatchOperation(OpReplace, "", map[string]bool{"active": false})
 	if _, err := c.PatchUser(context.Background(), "u", []PatchOperation{op}); err == nil || apierror.IsNotFound(err) {
 		t.Errorf("PatchUser: err = %v, want an error that is not 'not found'", err)
+	}
+}
+
+// Every member added carries the user's userName as display: known from a
+// user this client wrote or read without asking again, read one GET each
+// when a few are unknown, and from one listing when many are. An id that is
+// no user is refused before anything is sent to the group.
+func TestUpdateGroupMembersNamesEachMember(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		switch {
+		case r.Method == http.MethodPost:
+			var u User
+			_ = json.Unmarshal(body, &u)
+			u.ID = "made"
+			writeJSON(w, 201, u)
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users/ghost"):
+			writeJSON(w, 404, NewError(404, "", "no such user"))
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig"):
+			writeJSON(w, 200, map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}})
+		default:
+			servesUsers(ids("m", 30), func(w http.ResponseWriter, r *http.Request, body []byte) {
+				w.WriteHeader(http.StatusNoContent)
+			})(w, r, body)
+		}
+	})
+	c := f.client(t)
+	if _, err := c.CreateUser(ctx, User{UserName: "Made@Example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	displays := func(from int) map[string]string {
+		out := map[string]string{}
+		for _, r := range f.requests()[from:] {
+			var p PatchRequest
+			if r.Method != http.MethodPatch || json.Unmarshal(r.Body, &p) != nil {
+				continue
+			}
+			for _, op := range p.Operations {
+				var ms []Member
+				_ = json.Unmarshal(op.Value, &ms)
+				for _, m := range ms {
+					out[m.Value] = m.Display
+				}
+			}
+		}
+		return out
+	}
+	methods := func(from int) (out []string) {
+		for _, r := range f.requests()[from:] {
+			out = append(out, r.Method)
+		}
+		return out
+	}
+
+	// A user this client created: no read.
+	start := len(f.requests())
+	if err := c.UpdateGroupMembers(ctx, "g", []string{"made"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := methods(start); !reflect.DeepEqual(got, []string{"PATCH"}) {
+		t.Errorf("requests %v, want one PATCH", got)
+	}
+	if got := displays(start); got["made"] != "Made@Example.com" {
+		t.Errorf("display %q, want the userName as created", got["made"])
+	}
+
+	// Two unknown users: a GET each.
+	start = len(f.requests())
+	if err := c.UpdateGroupMembers(ctx, "g", []string{"x1", "x2"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := methods(start); !reflect.DeepEqual(got, []string{"GET", "GET", "PATCH"}) {
+		t.Errorf("requests %v, want a GET per member and a PATCH", got)
+	}
+	if got := displays(start); got["x1"] != "x1@example.com" || got["x2"] != "x2@example.com" {
+		t.Errorf("displays %v", got)
+	}
+
+	// Thirty unknown users: one listing.
+	start = len(f.requests())
+	if err := c.UpdateGroupMembers(ctx, "g", ids("m", 30), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := methods(start); !reflect.DeepEqual(got, []string{"GET", "PATCH"}) {
+		t.Errorf("requests %v, want one listing and a PATCH", got)
+	}
+	if got := displays(start); len(got) != 30 || got["m000029"] != "m000029@example.com" {
+		t.Errorf("displays %v", got)
+	}
+
+	// No such user: a bad request naming it, and the group is not touched.
+	start = len(f.requests())
+	err := c.UpdateGroupMembers(ctx, "g", []string{"ghost"}, nil)
+	if !apierror.IsKind(err, apierror.KindBadRequest) || !strings.Contains(err.Error(), `member "ghost" is not a user`) {
+		t.Errorf("err = %v", err)
+	}
+	for _, m := range methods(start) {
+		if m == http.MethodPatch {
+			t.Error("the group was PATCHed with a member that is no user")
+		}
 	}
 }

@@ -4,9 +4,14 @@
 package scim
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 )
 
 // DefaultMaxPatchOps is how many member changes one PATCH request carries
@@ -46,7 +51,9 @@ func DiffMembers(current, desired []string) (add, remove []string) {
 //
 // Removals are one operation each, `remove members[value eq "id"]`, the only
 // form RFC 7644 defines for removing one value. Additions share one `add`
-// operation per request, whose value lists the members. Every member counts
+// operation per request, whose value lists the members, each with its value
+// and display as dbt's spec draws a member (GroupMemberComponent) and Okta
+// sends one. Every member counts
 // towards the limit, whether it is its own operation or a value inside the
 // shared add, so a request's size is bounded whichever way a server counts.
 //
@@ -54,7 +61,7 @@ func DiffMembers(current, desired []string) (add, remove []string) {
 // members than wanted, never more, and access is not granted early.
 // No changes yields no requests; one change yields one request with one
 // operation, whatever the size of the group.
-func MemberPatches(add, remove []string, maxOpsPerRequest int) []PatchRequest {
+func MemberPatches(add []Member, remove []string, maxOpsPerRequest int) []PatchRequest {
 	n := maxOpsPerRequest
 	if n <= 0 {
 		n = DefaultMaxPatchOps
@@ -90,20 +97,89 @@ func MemberPatches(add, remove []string, maxOpsPerRequest int) []PatchRequest {
 	return reqs
 }
 
-// memberValues encodes ids as [{"value":"id"},...] without reflection: this
-// runs for every member added, and ids need only JSON string quoting.
-func memberValues(ids []string) json.RawMessage {
+// memberValues encodes members as [{"value":"id","display":"name"},...]
+// without reflection: this runs for every member added, and both need only
+// JSON string quoting.
+func memberValues(ms []Member) json.RawMessage {
 	var b strings.Builder
-	b.Grow(len(ids) * 32)
+	b.Grow(len(ms) * 64)
 	b.WriteByte('[')
-	for i, id := range ids {
+	for i, m := range ms {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString(`{"value":`)
-		b.WriteString(Quote(id))
+		b.WriteString(Quote(m.Value))
+		b.WriteString(`,"display":`)
+		b.WriteString(Quote(m.Display))
 		b.WriteByte('}')
 	}
 	b.WriteByte(']')
 	return json.RawMessage(b.String())
+}
+
+// memberLookupsBeforeList is how many members of unknown userName are read
+// one GET each. With more, the client lists every user once instead: a page
+// per DefaultPageSize users rather than a request per member.
+const memberLookupsBeforeList = 20
+
+// remember notes a user's userName for membersFor.
+func (c *Client) remember(u *User) {
+	if u != nil && u.ID != "" && u.UserName != "" {
+		c.userNames.Store(u.ID, u.UserName)
+	}
+}
+
+// CheckMembers reads (or recalls) every id as membersFor does, so that a
+// caller can learn that one is no user before it creates anything; the
+// PATCH that later adds them asks nothing again.
+func (c *Client) CheckMembers(ctx context.Context, ids []string) error {
+	_, err := c.membersFor(ctx, ids)
+	return err
+}
+
+// membersFor returns ids as the members a PATCH adds: each with the display
+// dbt's spec requires of a member (GroupMemberComponent: value and display),
+// the user's userName, as Okta sends it. A userName this client has not seen
+// (a user created or read in the same run has been) is read first: one GET
+// per user, or one listing of every user when many are unknown. An id that
+// is no user of the account is a bad request naming it, before anything is
+// sent to the group.
+func (c *Client) membersFor(ctx context.Context, ids []string) ([]Member, error) {
+	out := make([]Member, len(ids))
+	var unknown []int
+	for i, id := range ids {
+		out[i].Value = id
+		if name, ok := c.userNames.Load(id); ok {
+			out[i].Display = name.(string)
+		} else {
+			unknown = append(unknown, i)
+		}
+	}
+	if len(unknown) > memberLookupsBeforeList {
+		if _, err := c.ListUsers(ctx, ""); err != nil {
+			return nil, fmt.Errorf("scim: listing users to name the %d members being added: %w", len(unknown), err)
+		}
+	}
+	for _, i := range unknown {
+		if name, ok := c.userNames.Load(ids[i]); ok {
+			out[i].Display = name.(string)
+			continue
+		}
+		u, err := c.GetUser(ctx, ids[i])
+		if apierror.IsNotFound(err) {
+			return nil, &apierror.Error{
+				Kind:    apierror.KindBadRequest,
+				Method:  http.MethodGet,
+				Path:    c.basePath + usersPath(ids[i]),
+				Message: fmt.Sprintf("member %q is not a user of this account (reading it answered 404), so it was not added", ids[i]),
+				API:     apierror.APISCIM,
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scim: reading member %q to name it: %w", ids[i], err)
+		}
+		out[i].Display = u.UserName
+	}
+	return out, nil
 }

@@ -83,6 +83,15 @@ func repeat(s string, n int) []string {
 	return out
 }
 
+// members names each id as membersFor would, with a userName.
+func members(ids []string) []Member {
+	out := make([]Member, len(ids))
+	for i, id := range ids {
+		out[i] = Member{Value: id, Display: id + "@example.com"}
+	}
+	return out
+}
+
 func TestMemberPatches(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -101,7 +110,7 @@ func TestMemberPatches(t *testing.T) {
 		{"limit of one", 2, 1, 1, [][]string{{"-"}, {"+1"}, {"+1"}}},
 	}
 	for _, tt := range tests {
-		got := shape(t, MemberPatches(ids("a", tt.add), ids("r", tt.remove), tt.max))
+		got := shape(t, MemberPatches(members(ids("a", tt.add)), ids("r", tt.remove), tt.max))
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
@@ -110,7 +119,7 @@ func TestMemberPatches(t *testing.T) {
 
 func TestMemberPatchesKeepsEveryID(t *testing.T) {
 	add, remove := ids("a", 123), ids("r", 77)
-	reqs := MemberPatches(add, remove, 50)
+	reqs := MemberPatches(members(add), remove, 50)
 	var gotAdd, gotRemove []string
 	for _, r := range reqs {
 		if n := len(r.Operations); n > 50 {
@@ -126,6 +135,9 @@ func TestMemberPatchesKeepsEveryID(t *testing.T) {
 			_ = json.Unmarshal(op.Value, &vals)
 			for _, v := range vals {
 				gotAdd = append(gotAdd, v.Value)
+				if v.Display != v.Value+"@example.com" {
+					t.Errorf("member %s sent with display %q", v.Value, v.Display)
+				}
 			}
 		}
 	}
@@ -135,14 +147,14 @@ func TestMemberPatchesKeepsEveryID(t *testing.T) {
 }
 
 func TestMemberPatchesEscapes(t *testing.T) {
-	reqs := MemberPatches([]string{`a"b\c`}, []string{`x"y`}, 0)
+	reqs := MemberPatches([]Member{{Value: `a"b\c`, Display: `d"e@example.com`}}, []string{`x"y`}, 0)
 	out, err := json.Marshal(reqs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[` +
 		`{"op":"remove","path":"members[value eq \"x\\\"y\"]"},` +
-		`{"op":"add","path":"members","value":[{"value":"a\"b\\c"}]}]}`
+		`{"op":"add","path":"members","value":[{"value":"a\"b\\c","display":"d\"e@example.com"}]}]}`
 	if string(out) != want {
 		t.Errorf("encoded\n%s\nwant\n%s", out, want)
 	}
@@ -153,12 +165,12 @@ func TestOneChangeInLargeGroup(t *testing.T) {
 	current := ids("u", 50000)
 	desired := append(append([]string{}, current[1:]...), "new")
 	add, remove := DiffMembers(current, desired)
-	reqs := MemberPatches(add, remove, 0)
+	reqs := MemberPatches(members(add), remove, 0)
 	if got := shape(t, reqs); !reflect.DeepEqual(got, [][]string{{"-", "+1"}}) {
 		t.Errorf("swap one member: %v", got)
 	}
 	add, remove = DiffMembers(current, current[1:])
-	if got := shape(t, MemberPatches(add, remove, 0)); !reflect.DeepEqual(got, [][]string{{"-"}}) {
+	if got := shape(t, MemberPatches(members(add), remove, 0)); !reflect.DeepEqual(got, [][]string{{"-"}}) {
 		t.Errorf("remove one member: %v", got)
 	}
 }
@@ -173,7 +185,7 @@ func BenchmarkDiffMembers50k(b *testing.B) {
 }
 
 func BenchmarkMemberPatches50k(b *testing.B) {
-	add, remove := ids("a", 25000), ids("r", 25000)
+	add, remove := members(ids("a", 25000)), ids("r", 25000)
 	b.ReportAllocs()
 	for b.Loop() {
 		MemberPatches(add, remove, 100)
