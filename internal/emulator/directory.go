@@ -45,6 +45,16 @@ type User struct {
 	Emails      []Email // defaulted to the userName as work, primary address when empty
 	Active      bool
 	LicenseType string // developer | read_only | analyst | it; "" = no license
+	// Invited marks a user provisioned over SCIM who was new to dbt: dbt
+	// emailed an invitation, and until it is accepted (AcceptInvitation)
+	// the user holds no license and cannot join a group. Not shown over
+	// SCIM.
+	Invited bool
+	// Unmanaged marks a dbt user that SCIM has not linked, such as one
+	// invited in dbt's UI before SCIM was on. A SCIM create whose userName
+	// equals the user's email exactly, including case, links the user
+	// instead of creating one. Not shown over SCIM.
+	Unmanaged bool
 	// Groups lists the ids of the groups the user is a member of, oldest
 	// group first. It is computed from memberships and ignored on input.
 	Groups       []string
@@ -54,10 +64,13 @@ type User struct {
 
 // Group is a SCIM group as the emulator stores it.
 type Group struct {
-	ID           string // assigned by the emulator
-	ExternalID   string
-	DisplayName  string   // unique, compared case-insensitively
-	Members      []string // user ids, in the order they were added
+	ID          string // assigned by the emulator
+	ExternalID  string
+	DisplayName string   // unique, compared case-insensitively
+	Members     []string // user ids, in the order they were added
+	// Unmanaged marks a group made in dbt, not over SCIM: a SCIM create
+	// with exactly its name links it instead of creating one.
+	Unmanaged    bool
 	Created      time.Time
 	LastModified time.Time
 }
@@ -271,9 +284,10 @@ func (d *directory) resolveMembers(ids []string) ([]*userRec, *Error) {
 		if !ok {
 			return nil, errf(http.StatusBadRequest, scimTypeInvValue, "Member %q is not a user of this account.", id)
 		}
-		if u.u.LicenseType == "" {
-			return nil, errf(http.StatusBadRequest, scimTypeInvValue,
-				"All users must have licenses on the account: member %q (%s) has none.", id, u.u.UserName)
+		if u.u.LicenseType == "" || u.u.Invited {
+			// dbt's message names no one (its FAQ has admins find the
+			// users in their IdP's provisioning logs).
+			return nil, errf(http.StatusBadRequest, scimTypeInvValue, "All users must have licenses on the account")
 		}
 		out = append(out, u)
 	}
@@ -674,4 +688,58 @@ func (e *Emulator) Seed(users, groups, membersPerGroup int) (SeedResult, error) 
 	}
 	d.seededGroups += groups
 	return res, nil
+}
+
+// linkable returns the unmanaged user a SCIM create of userName links
+// (dbt's SCIM FAQ: "If a user with that email already exists in dbt
+// platform, they will be linked and become SCIM-managed"), or nil. Matching
+// is exact, including case, as the FAQ's troubleshooting says; a match that
+// differs only in case is refused with a conflict saying so.
+func (d *directory) linkable(userName string) (*userRec, *Error) {
+	r, ok := d.byUserName[strings.ToLower(userName)]
+	if !ok || !r.u.Unmanaged {
+		return nil, nil
+	}
+	if r.u.UserName != userName {
+		return nil, errf(http.StatusConflict, scimTypeUnique,
+			"userName %q matches dbt user %q (id %s) only when case is ignored; a user is linked only when userName "+
+				"equals their email exactly, including case.", userName, r.u.UserName, r.u.ID)
+	}
+	return r, nil
+}
+
+// linkableGroup is linkable for groups, matched by exact name.
+func (d *directory) linkableGroup(name string) *groupRec {
+	r, ok := d.byDisplayName[strings.ToLower(name)]
+	if !ok || !r.g.Unmanaged || r.g.DisplayName != name {
+		return nil
+	}
+	return r
+}
+
+// AcceptInvitation stands for a user accepting dbt's email invitation and
+// signing in: from then on they hold their license and can join groups.
+func (e *Emulator) AcceptInvitation(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r, ok := e.dir.users[id]
+	if !ok {
+		return errf(http.StatusNotFound, "", "User %q not found.", id)
+	}
+	r.u.Invited = false
+	return nil
+}
+
+// CreateDBTGroup adds a group as dbt's UI would, before SCIM manages it:
+// a SCIM create with exactly its name links it.
+func (e *Emulator) CreateDBTGroup(displayName string, memberIDs []string) (Group, error) {
+	g, err := e.CreateGroupDirect(displayName, memberIDs)
+	if err != nil {
+		return g, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.dir.groups[g.ID]
+	r.g.Unmanaged = true
+	return snapshotGroup(r), nil
 }

@@ -30,9 +30,17 @@
 //     kept by a PUT that omits it; a licenseType sent over SCIM counts only
 //     while scim_controlled_license_type is on (otherwise a new user gets
 //     "developer" and an existing one keeps theirs), and "analyst" is refused
-//     with Config.NoAnalystLicenses; a user with no license (only possible
-//     through CreateUserDirect/UpdateUserDirect) cannot join a group
-//     ("All users must have licenses on the account", 400).
+//     with Config.NoAnalystLicenses; a user with no license (set through
+//     CreateUserDirect/UpdateUserDirect, or invited with
+//     Config.InviteNewUsers and not yet AcceptInvitation) cannot join a
+//     group ("All users must have licenses on the account", 400, naming no
+//     one, as dbt's FAQ implies).
+//   - dbt's SCIM FAQ: a SCIM create links a dbt user SCIM does not manage
+//     yet (User.Unmanaged) when userName equals their email exactly,
+//     including case (201, their id, licence and groups kept); differing
+//     only in case is a 409. A group made in dbt (CreateDBTGroup) is linked
+//     by exact name the same way. What the FAQ does not say is not
+//     modelled: a DELETE removes the user.
 //   - POST answers 201 with Location; PUT replaces (a group PUT without
 //     members empties the group); PATCH is atomic and answers 200 with the
 //     resource (Config.PatchNoContent: 204). Removing a non-member succeeds
@@ -111,6 +119,13 @@ type Config struct {
 	// refuses licenseType "analyst" (400), as dbt documents.
 	NoAnalystLicenses bool
 
+	// InviteNewUsers models dbt's invitations: a user created over SCIM
+	// who is new to dbt gets an email invitation and holds no license, so
+	// cannot join a group ("All users must have licenses on the account"),
+	// until AcceptInvitation (dbt's SCIM FAQ). Off, new users stand for
+	// users who accept at once.
+	InviteNewUsers bool
+
 	// Spec says whether writes are checked against dbt's OpenAPI spec
 	// (specvalidate.go): off (the zero value), recorded, or refused with 400.
 	Spec SpecMode
@@ -127,6 +142,7 @@ type Emulator struct {
 	maxPageSize    int
 	spec           SpecMode
 	noAnalyst      bool
+	inviteNewUsers bool
 
 	mu             sync.Mutex
 	specViolations []SpecViolation
@@ -173,6 +189,7 @@ func New(cfg Config) *Emulator {
 		maxPageSize:    cfg.MaxPageSize,
 		spec:           cfg.Spec,
 		noAnalyst:      cfg.NoAnalystLicenses,
+		inviteNewUsers: cfg.InviteNewUsers,
 		plan:           mustPlan(cfg.Plan),
 		tokens:         map[int64]*Token{},
 		tokenByHash:    map[string]int64{},

@@ -380,15 +380,41 @@ func (e *Emulator) createUser(w http.ResponseWriter, r *http.Request, base strin
 	proj := parseProjection(r.URL.Query(), userSchema)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.licensePolicy(&u, nil); err != nil {
+	existing, lerr := e.dir.linkable(u.UserName)
+	if lerr != nil {
+		writeErr(w, lerr)
+		return
+	}
+	var prev *User
+	if existing != nil {
+		// A linked user keeps the license dbt gave them unless the request
+		// sets one.
+		prev = &existing.u
+		var err *Error
+		if u, err = userFromInput(&in, prev); err != nil {
+			writeErr(w, err)
+			return
+		}
+	}
+	if err := e.licensePolicy(&u, prev); err != nil {
 		writeErr(w, err)
 		return
 	}
-	if err := e.dir.checkUser(&u, nil); err != nil {
+	if err := e.dir.checkUser(&u, existing); err != nil {
 		writeErr(w, err)
 		return
 	}
-	rec := e.dir.insertUser(u, e.now())
+	var rec *userRec
+	if existing != nil {
+		// Linked: the dbt user becomes SCIM-managed and takes the IdP's
+		// profile; an invitation they have not accepted stays pending.
+		u.Invited = existing.u.Invited
+		e.dir.replaceUser(existing, u, e.now())
+		rec = existing
+	} else {
+		u.Invited = e.inviteNewUsers
+		rec = e.dir.insertUser(u, e.now())
+	}
 	w.Header().Set("Location", base+"/Users/"+rec.u.ID)
 	writeSCIM(w, http.StatusCreated, e.renderUser(rec, base, proj))
 }
@@ -447,6 +473,10 @@ func (e *Emulator) createGroup(w http.ResponseWriter, r *http.Request, base stri
 	name := strings.TrimSpace(deref(in.DisplayName))
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if linked := e.dir.linkableGroup(name); linked != nil {
+		e.linkGroup(w, linked, &in, base, proj)
+		return
+	}
 	if err := e.dir.checkGroupName(name, nil); err != nil {
 		writeErr(w, err)
 		return
@@ -457,6 +487,29 @@ func (e *Emulator) createGroup(w http.ResponseWriter, r *http.Request, base stri
 		return
 	}
 	g := e.dir.insertGroup(Group{DisplayName: name, ExternalID: deref(in.ExternalID)}, members, e.now())
+	w.Header().Set("Location", base+"/Groups/"+g.g.ID)
+	writeSCIM(w, http.StatusCreated, e.renderGroup(g, base, proj))
+}
+
+// linkGroup answers a SCIM create that names a group made in dbt: the
+// group becomes SCIM-managed, keeps its id and members, and takes the
+// request's externalId and any members it lists (dbt's SCIM FAQ: "If a
+// group with the same name exists in dbt platform, it will be linked and
+// become SCIM-managed"). Called with e.mu held.
+func (e *Emulator) linkGroup(w http.ResponseWriter, g *groupRec, in *groupIn, base string, proj projection) {
+	members, err := e.dir.membersIn(in)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	g.g.Unmanaged = false
+	if in.ExternalID != nil {
+		g.g.ExternalID = *in.ExternalID
+	}
+	for _, u := range members {
+		e.dir.addMember(g, u)
+	}
+	g.g.LastModified = e.now()
 	w.Header().Set("Location", base+"/Groups/"+g.g.ID)
 	writeSCIM(w, http.StatusCreated, e.renderGroup(g, base, proj))
 }
