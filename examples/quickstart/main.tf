@@ -70,6 +70,14 @@ resource "dbt_scim_user" "people" {
   license_type = each.value.license
 }
 
+# On a real account, people new to dbt are emailed an invitation and can
+# join a group only once they have accepted it: until then this group's
+# apply fails, names them and deletes the group again, and an apply after
+# they accepted succeeds. People already in dbt are linked by their exact
+# email and join at once. The guide "Manage users and groups with Terraform"
+# shows a layout where a pending invitation holds back only its own
+# membership. The local emulator behind `make demo` accepts invitations at
+# once.
 resource "dbt_scim_group" "analytics_engineers" {
   provider = dbt.directory
 

@@ -488,8 +488,8 @@ func (e *Emulator) GroupByDisplayName(name string) (Group, bool) {
 }
 
 // CreateUserDirect adds a user as dbt's UI or an earlier sync would. u is
-// stored as given (set Active yourself); ID, Groups and timestamps are
-// assigned. An empty LicenseType means the user holds no license, which is
+// stored as given (set Active yourself); ID and Groups are assigned, and so
+// are the timestamps unless u.Created is set (a user made long ago). An empty LicenseType means the user holds no license, which is
 // how to set up dbt's "All users must have licenses" refusal.
 func (e *Emulator) CreateUserDirect(u User) (User, error) {
 	e.mu.Lock()
@@ -498,7 +498,11 @@ func (e *Emulator) CreateUserDirect(u User) (User, error) {
 	if err := e.dir.checkUser(&u, nil); err != nil {
 		return User{}, err
 	}
-	return e.dir.snapshotUser(e.dir.insertUser(u, e.now())), nil
+	at := e.now()
+	if !u.Created.IsZero() {
+		at = u.Created
+	}
+	return e.dir.snapshotUser(e.dir.insertUser(u, at)), nil
 }
 
 // UpdateUserDirect changes a user out of band: fn edits a copy, which is
@@ -730,9 +734,9 @@ func (e *Emulator) AcceptInvitation(id string) error {
 	return nil
 }
 
-// CreateDBTGroup adds a group as dbt's UI would, before SCIM manages it:
-// a SCIM create with exactly its name links it.
-func (e *Emulator) CreateDBTGroup(displayName string, memberIDs []string) (Group, error) {
+// CreateDBTGroup adds a group as dbt's UI would at created, before SCIM
+// manages it: a SCIM create with exactly its name links it.
+func (e *Emulator) CreateDBTGroup(displayName string, memberIDs []string, created time.Time) (Group, error) {
 	g, err := e.CreateGroupDirect(displayName, memberIDs)
 	if err != nil {
 		return g, err
@@ -741,5 +745,6 @@ func (e *Emulator) CreateDBTGroup(displayName string, memberIDs []string) (Group
 	defer e.mu.Unlock()
 	r := e.dir.groups[g.ID]
 	r.g.Unmanaged = true
+	r.g.Created, r.g.LastModified = created, created
 	return snapshotGroup(r), nil
 }

@@ -117,7 +117,7 @@ func TestCreateLinksAGroupMadeInDBT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := h.emu.CreateDBTGroup("Finance", []string{u.ID})
+	old, err := h.emu.CreateDBTGroup("Finance", []string{u.ID}, h.clock.Now().Add(-24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

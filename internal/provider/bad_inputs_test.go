@@ -696,7 +696,8 @@ func badGroupInputs() []badInput {
 		fmt.Sprintf("members = [%q]", badInputUserID))
 	unlicensed.setup = func(t *testing.T, e *emulator.Emulator) { badInputCreateUser(t, e, "jane@example.com", "", true) }
 	unlicensed.want = []string{`Cannot create group "Analysts"`, "deleted again", "400 bad request",
-		"All users must have licenses", "scim_controlled_license_type", "until they accept dbt's email invitation"}
+		"All users must have licenses", "The users this request added: jane@example.com (" + badInputUserID + ")",
+		"until they accept dbt's email invitation", "scim_controlled_license_type"}
 	unlicensed.planTime = false
 	unlicensed.undone = true
 

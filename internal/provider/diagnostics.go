@@ -136,7 +136,9 @@ func apiErrorDetail(err error) string {
 		return "The connection to dbt failed after the request was sent, so it is not known whether dbt carried " +
 			"it out. Run terraform apply again: the provider reconciles with what dbt has.\n\n" + err.Error()
 	case errors.As(err, &apiErr):
-		return apiErr.Error() + "\n\n" + hintFor(apiErr)
+		// err, not apiErr: what the client added around dbt's answer
+		// (which batch failed, which users it added) is part of the story.
+		return err.Error() + "\n\n" + hintFor(apiErr)
 	default:
 		return err.Error()
 	}
@@ -145,10 +147,13 @@ func apiErrorDetail(err error) string {
 // unlicensedMemberHint explains dbt's refusal of a group change that
 // includes a user without a license, which is what every user provisioned
 // over SCIM is until they accept dbt's email invitation.
-const unlicensedMemberHint = "dbt adds only licensed users to groups (https://docs.getdbt.com/docs/cloud/manage-access/scim-faq). " +
-	"Give the user a license first: turn on scim_controlled_license_type in dbt_scim_settings and set license_type " +
-	"on the dbt_scim_user (https://docs.getdbt.com/docs/cloud/manage-access/scim-manage-user-licenses), or assign " +
-	"it in dbt; a user provisioned over SCIM may have none until they accept dbt's email invitation."
+const unlicensedMemberHint = "dbt adds only licensed users to groups, and a user new to dbt who was provisioned over " +
+	"SCIM holds no license until they accept dbt's email invitation and sign in " +
+	"(https://docs.getdbt.com/docs/cloud/manage-access/scim-faq, \"All users must have licenses on the account\"). " +
+	"Have the users above accept their invitations, then apply again. To keep one pending invitation from holding " +
+	"back a whole group, add new users with dbt_scim_group_member resources rather than in the group's members. " +
+	"A user whose license was removed in dbt is refused too: assign one in dbt, or set license_type on the " +
+	"dbt_scim_user with scim_controlled_license_type on."
 
 // hintFor says what a user can do about an API error.
 func hintFor(e *apierror.Error) string {

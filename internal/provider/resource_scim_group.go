@@ -69,7 +69,9 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A dbt group provisioned through SCIM 2.0, as an identity provider (Okta, Microsoft " +
 			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
-			"groups by name, so `display_name` is what connects this group to access in dbt.\n\n" +
+			"groups by name, so `display_name` is what connects this group to access in dbt: creating a group " +
+			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
+			"warns that it did.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
 			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +
@@ -164,8 +166,19 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	plan.ID = types.StringValue(created.ID)
+	if created.Linked {
+		resp.Diagnostics.AddAttributeWarning(path.Root("display_name"), fmt.Sprintf("dbt linked its existing group %q", name),
+			fmt.Sprintf("dbt already had a group named %q (SCIM id %s, created %s) and linked it instead of creating "+
+				"one, as its SCIM FAQ describes: it keeps its permissions, is SCIM-managed now, and this resource "+
+				"manages it. With members set, members not listed there are removed on the next apply; destroying "+
+				"the resource deletes the group.", name, created.ID, created.Meta.Created))
+	}
 	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
 		if err := r.data.scim.UpdateGroupMembers(ctx, created.ID, ids, nil); err != nil {
+			if created.Linked {
+				r.keepLinked(resp, plan, err)
+				return
+			}
 			r.undoCreate(ctx, resp, plan, err)
 			return
 		}
@@ -200,6 +213,19 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 	resp.Diagnostics.AddError(fmt.Sprintf("Group %q was created, but adding its members failed", name),
 		detail+"\n\nDeleting the group again failed too ("+apiErrorDetail(delErr)+"). The group (SCIM id "+id+
 			") is in the state; the next apply adds the members it is missing.")
+}
+
+// keepLinked handles a group dbt linked rather than created whose members
+// could not all be added: the group is dbt's own, with its permissions, so
+// it is not deleted. Nor does it go into the state: Terraform taints an
+// object whose create failed, and replacing a tainted group would delete
+// it. Importing it, as the message says, makes it this resource's.
+func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimGroupModel, err error) {
+	name, id := plan.DisplayName.ValueString(), plan.ID.ValueString()
+	resp.Diagnostics.AddError(fmt.Sprintf("Group %q was linked, but adding its members failed", name),
+		apiErrorDetail(err)+"\n\nThe group existed in dbt before this apply (SCIM id "+id+") and dbt linked it to "+
+			"SCIM, so it was left as it is, with its members and permissions. Import it and apply again:\n\n"+
+			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }
 
 // groupObject is how groups are imported and reported as already existing.

@@ -74,7 +74,9 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"This resource is additive: it adds and removes only its own member, with one small SCIM `PATCH`, and " +
 			"leaves every other member alone, whether your IdP pushed it, someone added it in dbt, or another " +
 			"`dbt_scim_group_member` manages it. Use it for groups whose membership is mostly managed elsewhere, " +
-			"or whose `dbt_scim_group` leaves `members` unset. **Do not use it on a group whose `dbt_scim_group` " +
+			"or whose `dbt_scim_group` leaves `members` unset, and for people new to dbt: dbt adds a user to a " +
+			"group only once they have accepted its email invitation, and a membership of its own fails alone " +
+			"until then, while the next apply after they accepted adds it. **Do not use it on a group whose `dbt_scim_group` " +
 			"sets `members`**: that list is authoritative, so each resource would keep undoing the other.\n\n" +
 			"A membership removed outside Terraform is removed from state with a warning, and the next apply " +
 			"adds it again. So is one whose group was deleted.\n\n" +

@@ -160,12 +160,16 @@ func describeOps(ops []patchOp) []string {
 		switch {
 		case o.Path == "members" && o.Op == "add":
 			var ms []struct {
-				Value string `json:"value"`
+				Value   string `json:"value"`
+				Display string `json:"display"`
 			}
 			_ = json.Unmarshal(o.Value, &ms)
 			ids := make([]string, len(ms))
 			for j, m := range ms {
 				ids[j] = m.Value
+				if !strings.Contains(m.Display, "@") {
+					ids[j] += " (display " + strconv.Quote(m.Display) + ", not a userName)"
+				}
 			}
 			out[i] = "add members " + strings.Join(ids, ",")
 		case len(o.Value) > 0:
@@ -252,8 +256,8 @@ func TestAccSCIMGroup_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				// Created without members, which one PATCH then adds: the
-				// order Okta and Entra ID use, and no member needs a display.
+				// Created without members, which one PATCH then adds, each
+				// named by its userName: the order Okta and Entra ID use.
 				PreConfig: resetRecorder(rec),
 				Config: groupConfig(p, fmt.Sprintf(`
   display_name = "Analysts"

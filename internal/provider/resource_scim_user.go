@@ -83,6 +83,11 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"nothing here replaces the user. Changes made in dbt (or by your IdP) show as drift on the next plan " +
 			"and are put back by the next apply. A user deleted outside Terraform is removed from state with a " +
 			"warning, and the next apply creates it again.\n\n" +
+			"**Creating** follows dbt's SCIM FAQ: when `user_name` equals the email of a user dbt already has, " +
+			"exactly and including case, dbt links that user (their license and groups stay) and the apply warns " +
+			"that it did; a `user_name` that differs from it only in case is refused with the exact spelling. A " +
+			"user new to dbt is emailed an invitation and holds no license until they accept it, so dbt refuses " +
+			"to add them to a group before then (see the guide *Manage users and groups with Terraform*).\n\n" +
 			"**Destroy** deprovisions the user the way an IdP does: by default it **deactivates** the user " +
 			"(`active = false`): they can no longer sign in, and dbt keeps the user and their history. The user " +
 			"stays in dbt. Set `delete_on_destroy = true` to **delete** the user instead.\n\n" +
@@ -175,6 +180,13 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.ID = types.StringValue(u.ID)
+	if u.Linked {
+		resp.Diagnostics.AddAttributeWarning(path.Root("user_name"), fmt.Sprintf("dbt linked its existing user %q", userName),
+			fmt.Sprintf("dbt already had a user who signs in as %q (SCIM id %s, created %s) and linked them instead of "+
+				"creating one, as its SCIM FAQ describes: the user is SCIM-managed now, keeps their groups, and this "+
+				"resource manages them. Destroying it deactivates them (or deletes them, with delete_on_destroy).",
+				userName, u.ID, u.Meta.Created))
+	}
 	warnIfDiffers(&resp.Diagnostics, plan, u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setObjectIdentity(ctx, r.data, resp.Identity, plan.ID, &resp.Diagnostics)
@@ -189,7 +201,7 @@ var userObject = namedObject{
 
 // addConflict explains a create that met an existing user, and how to import it.
 func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnostics, userName string, err error) {
-	deactivated := false
+	deactivated, otherCase := false, ""
 	lookup := func(ctx context.Context) (*found, error) {
 		u, err := r.data.scim.FindUserByUserName(ctx, userName)
 		if err != nil || u == nil {
@@ -199,13 +211,24 @@ func (r *scimUserResource) addConflict(ctx context.Context, diags *diag.Diagnost
 		if u.Active != nil && !*u.Active {
 			deactivated, f.note = true, ", deactivated"
 		}
+		if u.UserName != userName {
+			otherCase = u.UserName
+			f.note += fmt.Sprintf(", user name %q", u.UserName)
+		}
 		return f, nil
 	}
 	extra := func() string {
-		if !deactivated {
-			return ""
+		var b strings.Builder
+		if otherCase != "" {
+			fmt.Fprintf(&b, "\nThe existing user's name differs from user_name only in case. dbt matches a user "+
+				"by email exactly, including case (https://docs.getdbt.com/docs/cloud/manage-access/scim-faq): if this "+
+				"is the same person, set user_name = %q, which links a user dbt has not linked to SCIM yet and "+
+				"otherwise needs the import above.\n", otherCase)
 		}
-		return "\nThe user is deactivated, for example by an earlier destroy of a dbt_scim_user (which " +
+		if !deactivated {
+			return b.String()
+		}
+		return b.String() + "\nThe user is deactivated, for example by an earlier destroy of a dbt_scim_user (which " +
 			"deactivates unless delete_on_destroy = true). A deactivated user still holds its user name. Import " +
 			"it and keep active = true (the default) to reactivate it on the next apply.\n"
 	}

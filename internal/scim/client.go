@@ -179,9 +179,14 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 // KindConflict. When the request fails after it was sent, the user is
 // looked up rather than sent again; see reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	return createSettled(ctx, c,
+	start := c.now()
+	out, err := createSettled(ctx, c,
 		func() (*User, error) { return c.postUser(ctx, u) },
 		func(sentAt time.Time, err error) (*User, error) { return c.reconcileUser(ctx, u, sentAt, err) })
+	if out != nil {
+		out.Linked = ExistedBefore(out.Meta, start)
+	}
+	return out, err
 }
 
 func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
@@ -332,9 +337,14 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 // CreateGroup creates g. When the request fails after it was sent, the
 // group is looked up by displayName rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
-	return createSettled(ctx, c,
+	start := c.now()
+	out, err := createSettled(ctx, c,
 		func() (*Group, error) { return c.postGroup(ctx, g) },
 		func(sentAt time.Time, err error) (*Group, error) { return c.reconcileGroup(ctx, g, sentAt, err) })
+	if out != nil {
+		out.Linked = ExistedBefore(out.Meta, start)
+	}
+	return out, err
 }
 
 func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
@@ -415,6 +425,11 @@ func (c *Client) sendMemberPatches(ctx context.Context, id string, add []Member,
 	for i, req := range reqs {
 		if _, err := c.do(ctx, http.MethodPatch, groupsPath(id), nil, req); err != nil {
 			err = c.confirmGone(ctx, "group "+id, err)
+			if added := addedIn(req); added != "" && apierror.IsKind(err, apierror.KindBadRequest) {
+				// dbt's refusal may not say which member it is about
+				// ("All users must have licenses on the account").
+				err = fmt.Errorf("%w\nThe users this request added: %s", err, added)
+			}
 			if len(reqs) == 1 {
 				return err
 			}
@@ -422,6 +437,31 @@ func (c *Client) sendMemberPatches(ctx context.Context, id string, add []Member,
 		}
 	}
 	return nil
+}
+
+// addedIn lists the members a member PATCH adds, as "userName (id)", the
+// first ten of them and how many more.
+func addedIn(req PatchRequest) string {
+	var names []string
+	n := 0
+	for _, op := range req.Operations {
+		if op.Op != OpAdd {
+			continue
+		}
+		var ms []Member
+		if json.Unmarshal(op.Value, &ms) != nil {
+			continue
+		}
+		for _, m := range ms {
+			if n++; n <= 10 {
+				names = append(names, fmt.Sprintf("%s (%s)", m.Display, m.Value))
+			}
+		}
+	}
+	if n > 10 {
+		names = append(names, fmt.Sprintf("and %d more", n-10))
+	}
+	return strings.Join(names, ", ")
 }
 
 // DeleteGroup deletes a group. A missing group is an *apierror.Error of
@@ -565,6 +605,14 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 
 // createdBefore reports whether meta says the resource was created before t.
 // An absent or unreadable timestamp says nothing.
+// ExistedBefore reports whether a resource a create returned was made well
+// before sentAt, when that create was sent: dbt links an existing user or
+// group of the same name instead of creating one (its SCIM FAQ), and
+// answers with that object.
+func ExistedBefore(m *Meta, sentAt time.Time) bool {
+	return createdBefore(m, sentAt.Add(-createdSkew))
+}
+
 func createdBefore(m *Meta, t time.Time) bool {
 	if m == nil || m.Created == "" {
 		return false

@@ -118,6 +118,10 @@ type User struct {
 	Groups     []GroupRef        `json:"groups,omitempty"`
 	DBT        *DBTUserExtension `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User,omitempty"`
 	Meta       *Meta             `json:"meta,omitempty"`
+
+	// Linked is set by CreateUser when dbt answered with a user made well
+	// before the request: an existing dbt user it linked (ExistedBefore).
+	Linked bool `json:"-"`
 }
 
 // Member is a member of a group (RFC 7643 §4.2).
@@ -137,6 +141,10 @@ type Group struct {
 	DisplayName string   `json:"displayName"`
 	Members     []Member `json:"members,omitempty"`
 	Meta        *Meta    `json:"meta,omitempty"`
+
+	// Linked is set by CreateGroup when dbt answered with a group made well
+	// before the request: an existing dbt group it linked (ExistedBefore).
+	Linked bool `json:"-"`
 }
 
 // ListResponse is a page of a query (RFC 7644 §3.4.2).

@@ -8,37 +8,54 @@ terraform {
 
 provider "dbt" {}
 
-# SCIM on, and licenses set over SCIM: a group takes only licensed users.
+# SCIM on, and licenses set over SCIM.
 resource "dbt_scim_settings" "this" {
   enabled                      = true
   scim_controlled_license_type = true
 }
 
-# userName is the email the person signs in to dbt with, exactly.
-resource "dbt_scim_user" "ada" {
-  user_name    = "ada@example.com"
-  given_name   = "Ada"
-  family_name  = "Lovelace"
-  license_type = "developer"
+locals {
+  # user_name is the email each person signs in to dbt with, exactly,
+  # including case: that is how dbt links people it already knows.
+  people = {
+    "ada@example.com"   = { given = "Ada", family = "Lovelace", license = "developer", groups = ["Analysts"] }
+    "grace@example.com" = { given = "Grace", family = "Hopper", license = "read_only", groups = ["Analysts", "Engineers"] }
+  }
+  groups = toset(["Analysts", "Engineers"])
+
+  # One membership per person and group, so that a person who has not yet
+  # accepted dbt's invitation holds back only their own memberships.
+  memberships = merge([
+    for email, p in local.people : {
+      for g in p.groups : "${g}/${email}" => { group = g, email = email }
+    }
+  ]...)
+}
+
+resource "dbt_scim_user" "person" {
+  for_each = local.people
+
+  user_name    = each.key
+  given_name   = each.value.given
+  family_name  = each.value.family
+  license_type = each.value.license
 
   depends_on = [dbt_scim_settings.this]
 }
 
-resource "dbt_scim_user" "grace" {
-  user_name    = "grace@example.com"
-  given_name   = "Grace"
-  family_name  = "Hopper"
-  license_type = "read_only"
+# Named as the dbt group whose permissions it carries: an existing dbt group
+# of exactly this name is linked, not duplicated.
+resource "dbt_scim_group" "team" {
+  for_each = local.groups
+
+  display_name = each.key
 
   depends_on = [dbt_scim_settings.this]
 }
 
-# The group is created, then its members are added; it is named as the dbt
-# group whose permissions it carries.
-resource "dbt_scim_group" "analysts" {
-  display_name = "Analysts"
-  members = [
-    dbt_scim_user.ada.id,
-    dbt_scim_user.grace.id,
-  ]
+resource "dbt_scim_group_member" "membership" {
+  for_each = local.memberships
+
+  group_id = dbt_scim_group.team[each.value.group].id
+  user_id  = dbt_scim_user.person[each.value.email].id
 }

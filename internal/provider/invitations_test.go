@@ -1,0 +1,261 @@
+// Copyright (c) terraform-provider-dbt contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dbt-scim/terraform-provider-dbt/internal/acctest"
+	"github.com/dbt-scim/terraform-provider-dbt/internal/emulator"
+)
+
+// What dbt's SCIM FAQ (docs.getdbt.com/docs/cloud/manage-access/scim-faq)
+// says a first apply meets on a real account: new users are invited and hold
+// no license until they accept, and existing dbt users and groups are linked
+// by exact email and name.
+
+// startInvitingEmulator is an account where users new to dbt are invited
+// and cannot join a group until they accept.
+func startInvitingEmulator(t *testing.T) (*emulator.Server, *emulator.Emulator) {
+	t.Helper()
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{InviteNewUsers: true})
+	return srv, srv.Emulator
+}
+
+// acceptInvitation stands for userName accepting dbt's invitation.
+func acceptInvitation(t *testing.T, e *emulator.Emulator, userName string) {
+	t.Helper()
+	u, ok := e.UserByUserName(userName)
+	if !ok {
+		t.Fatalf("dbt has no user %s", userName)
+	}
+	if !u.Invited {
+		t.Fatalf("user %s was not waiting on an invitation", userName)
+	}
+	if err := e.AcceptInvitation(u.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const newUserConfig = `
+resource "dbt_scim_user" "new" {
+  user_name   = "new.hire@example.com"
+  given_name  = "New"
+  family_name = "Hire"
+}
+`
+
+// A group whose members include a user invited in the same apply fails with
+// a message that names the user and says what to do; nothing of the group is
+// left behind, and the same configuration applies once the user accepted.
+func TestAccInvitations_groupWaitsForAcceptance(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	p := acctest.DirectoryProviderBlock(srv)
+	config := p + newUserConfig + `
+resource "dbt_scim_group" "analysts" {
+  display_name = "Analysts"
+  members      = [dbt_scim_user.new.id]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: badInputDiagnostic(`Cannot create group "Analysts"`, "deleted again",
+					"All users must have licenses on the account", "The users this request added: new.hire@example.com (",
+					"Have the users above accept their invitations, then apply again", "dbt_scim_group_member"),
+			},
+			{
+				PreConfig: func() {
+					if _, ok := e.GroupByDisplayName("Analysts"); ok {
+						t.Error("the group whose members were refused was left in dbt")
+					}
+					acceptInvitation(t, e, "new.hire@example.com")
+				},
+				Config: config,
+				Check: func(*terraform.State) error {
+					g, ok := e.GroupByDisplayName("Analysts")
+					u, _ := e.UserByUserName("new.hire@example.com")
+					if !ok || len(g.Members) != 1 || g.Members[0] != u.ID {
+						return fmt.Errorf("group %+v, want the one member %s", g, u.ID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// With dbt_scim_group_member, a pending invitation holds back only that
+// membership: the group and the other members are made, and the next apply
+// after the user accepted adds the rest.
+func TestAccInvitations_memberResourceHoldsBackOnlyItself(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	p := acctest.DirectoryProviderBlock(srv)
+	old := groupUsers(t, e, "accepted", 1)[0]
+	config := p + newUserConfig + fmt.Sprintf(`
+resource "dbt_scim_group" "analysts" {
+  display_name = "Analysts"
+}
+
+resource "dbt_scim_group_member" "old" {
+  group_id = dbt_scim_group.analysts.id
+  user_id  = %q
+}
+
+resource "dbt_scim_group_member" "new" {
+  group_id = dbt_scim_group.analysts.id
+  user_id  = dbt_scim_user.new.id
+}
+`, old)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: badInputDiagnostic("Cannot add user", "All users must have licenses", "new.hire@example.com"),
+			},
+			{
+				PreConfig: func() {
+					g, ok := e.GroupByDisplayName("Analysts")
+					if !ok || len(g.Members) != 1 || g.Members[0] != old {
+						t.Errorf("after the first apply the group is %+v (found %v), want it with member %s only", g, ok, old)
+					}
+					acceptInvitation(t, e, "new.hire@example.com")
+				},
+				Config: config,
+				Check: func(*terraform.State) error {
+					if g, _ := e.GroupByDisplayName("Analysts"); len(g.Members) != 2 {
+						return fmt.Errorf("members %v, want both", g.Members)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A user dbt already has (invited in its UI before SCIM) is linked when
+// user_name equals their email exactly: the same user, with their groups, is
+// now SCIM-managed. A user_name that differs only in case is a conflict whose
+// message gives the exact spelling. A group made in dbt is linked by name
+// and keeps its members and id.
+func TestAccLinking_existingDBTUserAndGroup(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	p := acctest.DirectoryProviderBlock(srv)
+	long := time.Now().Add(-48 * time.Hour)
+	jane, err := e.CreateUserDirect(emulator.User{UserName: "Jane.Doe@example.com", Active: true,
+		LicenseType: "developer", Unmanaged: true, Created: long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	finance, err := e.CreateDBTGroup("Finance", []string{jane.ID}, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(userName string) string {
+		return p + fmt.Sprintf(`
+resource "dbt_scim_user" "jane" {
+  user_name = %q
+}
+
+resource "dbt_scim_group" "finance" {
+  display_name = "Finance"
+  members      = [dbt_scim_user.jane.id]
+}
+`, userName)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config("jane.doe@example.com"),
+				ExpectError: badInputDiagnostic("User already exists in dbt", "differs from user_name only in case",
+					`set user_name = "Jane.Doe@example.com"`),
+			},
+			{
+				Config: config("Jane.Doe@example.com"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("dbt_scim_user.jane", "id", jane.ID),
+					resource.TestCheckResourceAttr("dbt_scim_group.finance", "id", finance.ID),
+					func(*terraform.State) error {
+						u, _ := e.User(jane.ID)
+						g, _ := e.Group(finance.ID)
+						if u.Unmanaged || g.Unmanaged || u.Invited {
+							return fmt.Errorf("after linking, user %+v and group %+v", u, g)
+						}
+						if n := len(e.Users()); n != 1 {
+							return fmt.Errorf("%d users in dbt, want the one linked", n)
+						}
+						if len(g.Members) != 1 || g.Members[0] != jane.ID {
+							return fmt.Errorf("group members %v", g.Members)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// A group dbt linked is dbt's own: when its members cannot be added, it is
+// not deleted, and the message says to import it.
+func TestAccLinking_linkedGroupIsNeverDeletedOnFailure(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	p := acctest.DirectoryProviderBlock(srv)
+	old := groupUsers(t, e, "linked", 1)[0]
+	finance, err := e.CreateDBTGroup("Finance", []string{old}, time.Now().Add(-48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := p + newUserConfig + fmt.Sprintf(`
+resource "dbt_scim_group" "finance" {
+  display_name = "Finance"
+  members      = [%q, dbt_scim_user.new.id]
+}
+`, old)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: badInputDiagnostic(`Group "Finance" was linked, but adding its members failed`,
+					"All users must have licenses", "so it was left as it is", "terraform import dbt_scim_group.<name> "+finance.ID),
+			},
+			{
+				PreConfig: func() {
+					g, ok := e.Group(finance.ID)
+					if !ok || len(g.Members) != 1 || g.Members[0] != old {
+						t.Errorf("the linked group is %+v (found %v), want it kept with member %s", g, ok, old)
+					}
+				},
+				// Importing it, as the message says, and accepting the
+				// invitation: the same configuration then applies.
+				Config:             config,
+				ResourceName:       "dbt_scim_group.finance",
+				ImportState:        true,
+				ImportStateId:      finance.ID,
+				ImportStatePersist: true,
+				ImportStateCheck:   func([]*terraform.InstanceState) error { return nil },
+			},
+			{
+				PreConfig: func() { acceptInvitation(t, e, "new.hire@example.com") },
+				Config:    config,
+				Check: func(*terraform.State) error {
+					if g, _ := e.Group(finance.ID); len(g.Members) != 2 {
+						return fmt.Errorf("members %v, want both", g.Members)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
