@@ -54,7 +54,8 @@
 //     embedded from spec/): no query string on a write, and a body the
 //     operation's schema accepts. SpecEnforce answers 400 and records the
 //     violation (SpecViolations); answers are checked too (a SCIM resource as
-//     the envelope's data; lists and projections not) and only recorded; the provider's acceptance tests, the bench
+//     the envelope's data, a list's resources as the spec's list's data;
+//     projections and discovery documents not) and only recorded; the provider's acceptance tests, the bench
 //     and cmd/dbt-emulator run with it. The zero value checks nothing, for
 //     tests of IdP quirks dbt's spec does not draw.
 //   - Order of misbehaviour: the rate limit (SetRateLimit) first, then an

@@ -272,8 +272,10 @@ func (e *Emulator) specCheckResponse(r *http.Request, w *capturingWriter) {
 // with a body, or "". The spec draws every response inside dbt's envelope
 // ({"data": ...}); the emulator answers SCIM requests as RFC 7644 says and
 // IdPs expect, unwrapped, so a SCIM resource is checked as the envelope's
-// data. SCIM lists are not checked (RFC 7644's ListResponse is not the
-// envelope's list), and a 201 is checked as the 200 the spec lists.
+// data, and a SCIM list's resources as the data of the spec's list (RFC
+// 7644's ListResponse is not the envelope's). Discovery documents and
+// projections are not checked, and a 201 is checked as the 200 the spec
+// lists.
 func checkSpecResponse(r *http.Request, status int, header http.Header, body []byte) string {
 	if status < 200 || status > 299 || len(bytes.TrimSpace(body)) == 0 {
 		return ""
@@ -287,13 +289,38 @@ func checkSpecResponse(r *http.Request, status int, header http.Header, body []b
 		return ""
 	}
 	scimPath := isSCIMPath(r.URL.Path)
+	isList := false
 	if scimPath && r.Method == http.MethodGet && !strings.HasSuffix(route.Path, "}") {
-		return "" // a list, or a discovery document
+		p := strings.TrimSuffix(route.Path, "/")
+		if !strings.HasSuffix(p, "/Users") && !strings.HasSuffix(p, "/Groups") {
+			return "" // a discovery document
+		}
+		isList = true
 	}
 	if q := r.URL.Query(); q.Has("attributes") || q.Has("excludedAttributes") {
 		return "" // RFC 7644 projections leave out what the spec's schemas require
 	}
-	if scimPath {
+	switch {
+	case isList:
+		// The spec's list is the envelope with the resources as data; the
+		// emulator's is RFC 7644's ListResponse. Each resource is held to
+		// the spec's item schema, the paging to its pagination.
+		var l struct {
+			TotalResults *int             `json:"totalResults"`
+			Resources    *json.RawMessage `json:"Resources"`
+		}
+		if err := json.Unmarshal(body, &l); err != nil || l.TotalResults == nil {
+			return fmt.Sprintf("the answer to %s %s is not an RFC 7644 ListResponse", r.Method, r.URL.Path)
+		}
+		resources := json.RawMessage("[]")
+		if l.Resources != nil {
+			resources = *l.Resources
+		}
+		var items []json.RawMessage
+		_ = json.Unmarshal(resources, &items)
+		body = fmt.Appendf(nil, `{"data":%s,"extra":{"pagination":{"count":%d,"total_count":%d}}}`,
+			resources, len(items), *l.TotalResults)
+	case scimPath:
 		body = append(append([]byte(`{"data":`), body...), '}')
 	}
 	if status == http.StatusCreated {

@@ -106,7 +106,8 @@ func TestSpecModes(t *testing.T) {
 }
 
 // Answers are held to dbt's spec too: a SCIM resource as the envelope's
-// data, admin answers whole. Lists and projections are not checked.
+// data, a list's resources as the data of the spec's list, admin answers
+// whole. Projections and discovery documents are not checked.
 func TestCheckSpecResponse(t *testing.T) {
 	user := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1001","userName":"a@x.io",` +
 		`"name":{"givenName":"A","familyName":"B"},"emails":[{"value":"a@x.io","type":"work","primary":true}],"active":true,` +
@@ -119,7 +120,11 @@ func TestCheckSpecResponse(t *testing.T) {
 		{"a user", "GET", "/scim/v2/Users/1001", user, 200, ""},
 		{"a created user, 201", "POST", "/scim/v2/Users", user, 201, ""},
 		{"a user without meta", "GET", "/scim/v2/Users/1001", strings.Replace(user, `,"meta":{"resourceType":"User","created":"2026-01-01T00:00:00Z","lastModified":"2026-01-01T00:00:00Z","location":"x"}`, "", 1), 200, "meta"},
-		{"a list is not checked", "GET", "/scim/v2/Users", `{"Resources":[]}`, 200, ""},
+		{"a list", "GET", "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"startIndex":1,"itemsPerPage":1,"Resources":[` + user + `]}`, 200, ""},
+		{"an empty list", "GET", "/scim/v2/Users?filter=userName%20eq%20%22b%40x.io%22", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`, 200, ""},
+		{"a list of a user without meta", "GET", "/scim/v2/Users", `{"totalResults":1,"Resources":[` + strings.Replace(user, `,"meta":{"resourceType":"User","created":"2026-01-01T00:00:00Z","lastModified":"2026-01-01T00:00:00Z","location":"x"}`, "", 1) + `]}`, 200, "meta"},
+		{"a list that is not a ListResponse", "GET", "/scim/v2/Groups", `[]`, 200, "ListResponse"},
+		{"a discovery document is not checked", "GET", "/scim/v2/ServiceProviderConfig", `{"patch":{"supported":true}}`, 200, ""},
 		{"a projection is not checked", "GET", "/scim/v2/Users/1001?attributes=id", `{"id":"1001"}`, 200, ""},
 		{"a token", "GET", "/scim-config/tokens/1/", `{"data":{"id":1,"name":"okta","created_at":"2026-01-01T00:00:00Z"}}`, 200, ""},
 		{"a token with a null last_used", "GET", "/scim-config/tokens/1/", `{"data":{"id":1,"name":"okta","created_at":"2026-01-01T00:00:00Z","last_used":null}}`, 200, "last_used"},
