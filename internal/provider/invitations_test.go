@@ -5,6 +5,7 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,7 +122,8 @@ resource "dbt_scim_group_member" "new" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config,
-				ExpectError: badInputDiagnostic("Cannot add user", "All users must have licenses", "new.hire@example.com"),
+				ExpectError: badInputDiagnostic("Cannot add user", "All users must have licenses", "new.hire@example.com",
+					"Have the users above accept their invitations, then apply again"),
 			},
 			{
 				PreConfig: func() {
@@ -258,4 +260,42 @@ resource "dbt_scim_group" "finance" {
 			},
 		},
 	})
+}
+
+// The apply that links an existing user or group says so, in a warning the
+// CLI prints, and the plan after it is empty.
+func TestAccLinking_applyWarnsWhenLinked(t *testing.T) {
+	srv, e := startEmulator(t)
+	cli := acctest.NewCLI(t, nil)
+	long := time.Now().Add(-48 * time.Hour)
+	if _, err := e.CreateUserDirect(emulator.User{UserName: "ada@example.com", Active: true, LicenseType: "developer",
+		Unmanaged: true, Created: long}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CreateDBTGroup("Finance", nil, long); err != nil {
+		t.Fatal(err)
+	}
+	cli.Write(acctest.DirectoryProviderBlock(srv) + `
+resource "dbt_scim_user" "ada" {
+  user_name = "ada@example.com"
+}
+
+resource "dbt_scim_group" "finance" {
+  display_name = "Finance"
+  members      = [dbt_scim_user.ada.id]
+}
+`)
+	out := cli.MustRun("apply", "-auto-approve", "-input=false")
+	for _, want := range []string{
+		`Warning: dbt linked its existing user "ada@example.com"`,
+		`Warning: dbt linked its existing group "Finance"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(e.Users()); n != 1 {
+		t.Errorf("%d users in dbt, want the one linked", n)
+	}
+	cli.ExpectEmptyPlan()
 }

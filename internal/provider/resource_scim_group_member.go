@@ -131,7 +131,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), summary,
 				fmt.Sprintf("dbt refused user %q as a member; its message below says why. Check user_id: it takes "+
 					"the SCIM id of a user of this account that holds a license, such as dbt_scim_user.jane.id."+
-					"\n\n%s", uid, err))
+					"\n\n%s", uid, apiErrorDetail(err)))
 		default:
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("add user %s to group %s", uid, gid), err)
 		}
