@@ -275,7 +275,7 @@ func TestAccLinking_applyWarnsWhenLinked(t *testing.T) {
 	if _, err := e.CreateDBTGroup("Finance", nil, long); err != nil {
 		t.Fatal(err)
 	}
-	cli.Write(acctest.DirectoryProviderBlock(srv) + `
+	cli.Write(adoptProviders + acctest.DirectoryProviderBlock(srv) + `
 resource "dbt_scim_user" "ada" {
   user_name = "ada@example.com"
 }
