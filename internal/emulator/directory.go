@@ -55,6 +55,14 @@ type User struct {
 	// equals the user's email exactly, including case, links the user
 	// instead of creating one. Not shown over SCIM.
 	Unmanaged bool
+	// Deleted marks the record dbt keeps of a user deleted over SCIM (or
+	// in dbt): it is gone for GET, PUT, PATCH and DELETE by id, but a list
+	// still returns it, inactive, as Okta's Import Users does ("including
+	// previously deleted users, if you need to re-provision those users":
+	// dbt's Set up SCIM page), and a create with exactly its userName
+	// brings it back with its id. Users and UserByUserName leave such
+	// records out; DeletedUsers lists them.
+	Deleted bool
 	// Groups lists the ids of the groups the user is a member of, oldest
 	// group first. It is computed from memberships and ignored on input.
 	Groups       []string
@@ -329,10 +337,9 @@ func (d *directory) deleteUser(r *userRec, now time.Time) {
 		g.members.remove(r)
 		g.g.LastModified = now
 	}
+	r.groups = map[*groupRec]struct{}{}
 	delete(d.users, r.u.ID)
-	delete(d.byUserName, r.lower)
-	d.userOrder[r.idx] = nil
-	d.userHoles++
+	r.u.Deleted, r.u.Active, r.u.LastModified = true, false, now
 }
 
 func (d *directory) insertGroup(g Group, members []*userRec, now time.Time) *groupRec {
@@ -423,10 +430,25 @@ func snapshotGroup(r *groupRec) Group {
 func (e *Emulator) Users() []User {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	live := e.dir.liveUsers()
-	out := make([]User, len(live))
-	for i, r := range live {
-		out[i] = e.dir.snapshotUser(r)
+	var out []User
+	for _, r := range e.dir.liveUsers() {
+		if !r.u.Deleted {
+			out = append(out, e.dir.snapshotUser(r))
+		}
+	}
+	return out
+}
+
+// DeletedUsers returns the records dbt keeps of deleted users, in creation
+// order.
+func (e *Emulator) DeletedUsers() []User {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []User
+	for _, r := range e.dir.liveUsers() {
+		if r.u.Deleted {
+			out = append(out, e.dir.snapshotUser(r))
+		}
 	}
 	return out
 }
@@ -459,7 +481,7 @@ func (e *Emulator) UserByUserName(userName string) (User, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r, ok := e.dir.byUserName[strings.ToLower(userName)]
-	if !ok {
+	if !ok || r.u.Deleted {
 		return User{}, false
 	}
 	return e.dir.snapshotUser(r), true
@@ -525,7 +547,8 @@ func (e *Emulator) UpdateUserDirect(id string, fn func(*User)) (User, error) {
 	return e.dir.snapshotUser(r), nil
 }
 
-// DeleteUserDirect removes a user and its memberships; it reports whether
+// DeleteUserDirect deletes a user as SCIM's DELETE does: its memberships
+// go, and dbt keeps an inactive record (User.Deleted). It reports whether
 // the user existed.
 func (e *Emulator) DeleteUserDirect(id string) bool {
 	e.mu.Lock()
@@ -701,7 +724,7 @@ func (e *Emulator) Seed(users, groups, membersPerGroup int) (SeedResult, error) 
 // differs only in case is refused with a conflict saying so.
 func (d *directory) linkable(userName string) (*userRec, *Error) {
 	r, ok := d.byUserName[strings.ToLower(userName)]
-	if !ok || !r.u.Unmanaged {
+	if !ok || (!r.u.Unmanaged && !r.u.Deleted) {
 		return nil, nil
 	}
 	if r.u.UserName != userName {

@@ -39,8 +39,12 @@
 //     yet (User.Unmanaged) when userName equals their email exactly,
 //     including case (201, their id, licence and groups kept); differing
 //     only in case is a 409. A group made in dbt (CreateDBTGroup) is linked
-//     by exact name the same way. What the FAQ does not say is not
-//     modelled: a DELETE removes the user.
+//     by exact name the same way.
+//   - dbt's Set up SCIM page: Okta's Import Users brings back "previously
+//     deleted users". A DELETEd user is gone by id and from filtered lists
+//     (as Entra ID checks after a DELETE), but the plain listing keeps an
+//     inactive record of them (User.Deleted, DeletedUsers), which a create
+//     of exactly their userName brings back with its id.
 //   - POST answers 201 with Location; PUT replaces (a group PUT without
 //     members empties the group); PATCH is atomic and answers 200 with the
 //     resource (Config.PatchNoContent: 204). Removing a non-member succeeds

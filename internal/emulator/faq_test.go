@@ -148,3 +148,51 @@ func TestCreateLinksAGroupMadeInDBT(t *testing.T) {
 		t.Errorf("a second create: %d, want 409", r.Status)
 	}
 }
+
+// dbt keeps a record of a deleted user (its Set up SCIM page: Okta's Import
+// Users brings back "previously deleted users"): gone by id and from
+// filtered lists, listed inactive without a filter, and brought back with
+// its id by a create of exactly its userName.
+func TestDeletedUserRecordIsKept(t *testing.T) {
+	h := start(t, emulator.Config{})
+	tok := h.enableSCIM()
+	r := h.scim("POST", "Users", tok, userBody("gone@example.com"))
+	var u struct {
+		ID     string
+		Active bool
+	}
+	mustJSON(t, r.Body, &u)
+	if r = h.scim("DELETE", "Users/"+u.ID, tok, nil); r.Status != 204 {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if r = h.scim("GET", "Users/"+u.ID, tok, nil); r.Status != 404 {
+		t.Errorf("GET after DELETE: %d, want 404", r.Status)
+	}
+	var l struct {
+		TotalResults int
+		Resources    []struct {
+			ID     string
+			Active bool
+		}
+	}
+	mustJSON(t, h.scim("GET", "Users?filter=userName%20eq%20%22gone%40example.com%22", tok, nil).Body, &l)
+	if l.TotalResults != 0 {
+		t.Errorf("a filter found the deleted user: %+v", l)
+	}
+	mustJSON(t, h.scim("GET", "Users", tok, nil).Body, &l)
+	if l.TotalResults != 1 || l.Resources[0].ID != u.ID || l.Resources[0].Active {
+		t.Errorf("the plain listing: %+v, want the deleted user, inactive", l)
+	}
+	if _, ok := h.emu.User(u.ID); ok || len(h.emu.Users()) != 0 || len(h.emu.DeletedUsers()) != 1 {
+		t.Errorf("Go API: User found %v, %d users, %d deleted", ok, len(h.emu.Users()), len(h.emu.DeletedUsers()))
+	}
+	oldID := u.ID
+	r = h.scim("POST", "Users", tok, userBody("gone@example.com"))
+	mustJSON(t, r.Body, &u)
+	if r.Status != 201 || !u.Active || u.ID != oldID {
+		t.Fatalf("create again: %d %s", r.Status, r.Body)
+	}
+	if got, ok := h.emu.User(u.ID); !ok || got.Deleted || len(h.emu.DeletedUsers()) != 0 {
+		t.Errorf("after the create, user %+v (found %v)", got, ok)
+	}
+}

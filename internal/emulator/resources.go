@@ -183,7 +183,16 @@ type scimResource[R, O any] struct {
 	create         func(e *Emulator, w http.ResponseWriter, r *http.Request, base string, body []byte)
 	replace, patch func(e *Emulator, w http.ResponseWriter, r *http.Request, base, id string, body []byte)
 	remove         func(e *Emulator, id string) bool
+	// deleted tells the record dbt keeps of a deleted resource, listed
+	// without a filter only (see User.Deleted); nil when none is kept.
+	deleted func(R) bool
 }
+
+// listed reports whether a filtered list may return rec: a deleted
+// resource's record is left out, so that a lookup before a create (Okta's
+// and Entra ID's userName query) and Entra ID's check after a DELETE find
+// nothing.
+func (res *scimResource[R, O]) listed(rec R) bool { return res.deleted == nil || !res.deleted(rec) }
 
 var usersResource = &scimResource[*userRec, userOut]{
 	name:    "User",
@@ -197,6 +206,7 @@ var usersResource = &scimResource[*userRec, userOut]{
 	replace: (*Emulator).replaceUser,
 	patch:   (*Emulator).patchUser,
 	remove:  (*Emulator).DeleteUserDirect,
+	deleted: func(r *userRec) bool { return r.u.Deleted },
 }
 
 var groupsResource = &scimResource[*groupRec, groupOut]{
@@ -280,7 +290,7 @@ func listResources[R, O any](e *Emulator, res *scimResource[R, O], w http.Respon
 		lo := min(start-1, len(all))
 		win.page = all[lo:min(lo+count, len(all))]
 	case f.eqIndexed == res.indexed:
-		if rec, ok := res.byName(d)[f.eqValue]; ok && f.m.match(rec) {
+		if rec, ok := res.byName(d)[f.eqValue]; ok && res.listed(rec) && f.m.match(rec) {
 			win.offer(rec)
 		}
 	case f.eqIndexed == "id":
@@ -289,7 +299,7 @@ func listResources[R, O any](e *Emulator, res *scimResource[R, O], w http.Respon
 		}
 	default:
 		for _, rec := range res.live(d) {
-			if f.m.match(rec) {
+			if res.listed(rec) && f.m.match(rec) {
 				win.offer(rec)
 			}
 		}
@@ -406,10 +416,12 @@ func (e *Emulator) createUser(w http.ResponseWriter, r *http.Request, base strin
 	}
 	var rec *userRec
 	if existing != nil {
-		// Linked: the dbt user becomes SCIM-managed and takes the IdP's
-		// profile; an invitation they have not accepted stays pending.
+		// Linked, or a deleted user's record brought back: the user is
+		// SCIM-managed, with its id, and takes the IdP's profile; an
+		// invitation they have not accepted stays pending.
 		u.Invited = existing.u.Invited
 		e.dir.replaceUser(existing, u, e.now())
+		e.dir.users[existing.u.ID] = existing
 		rec = existing
 	} else {
 		u.Invited = e.inviteNewUsers

@@ -121,7 +121,7 @@ resource "dbt_scim_group_member" "new" {
 		ProtoV6ProviderFactories: acctest.Factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      config,
+				Config: config,
 				ExpectError: badInputDiagnostic("Cannot add user", "All users must have licenses", "new.hire@example.com",
 					"Have the users above accept their invitations, then apply again"),
 			},

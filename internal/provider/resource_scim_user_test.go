@@ -391,9 +391,11 @@ func TestAccSCIMUser_deletedOutsideTerraform(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 				},
+				// The create brings back the record dbt kept of the deleted
+				// user, with its id (User.Deleted in the emulator).
 				Check: emulatorUser(e, addr, func(u emulator.User) error {
-					if u.ID == oldID {
-						return fmt.Errorf("state kept the deleted user's id %s", oldID)
+					if u.ID != oldID || len(e.DeletedUsers()) != 0 {
+						return fmt.Errorf("the create made user %s, want dbt's record %s brought back", u.ID, oldID)
 					}
 					return wantUser(u, "jane@example.com", "Jane", "", "", "developer", true)
 				}),

@@ -248,9 +248,11 @@ func (c *Client) mustFindUser(ctx context.Context, userName string) (*User, erro
 // reconcileUser settles a POST whose outcome is unknown by looking the
 // userName up instead of sending it again, which could create the user
 // twice or fail with a conflict against our own lost request. A user found
-// is taken as ours only when it carries the externalId we sent and was not
-// created well before we sent: otherwise it was there already, which is the
-// conflict the server would have reported.
+// is taken as ours only when it carries the externalId we sent and was
+// created, or changed, since we sent (dbt links an existing user, or brings
+// back the record of a deleted one, rather than create another): otherwise
+// it was there already, which is the conflict the server would have
+// reported.
 func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, sendErr error) (*User, error) {
 	found, err := c.FindUserByUserName(ctx, u.UserName)
 	if err != nil {
@@ -259,7 +261,9 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 	if found == nil {
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if found.ExternalID == u.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
+	if found.ExternalID == u.ExternalID && (!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || changedSince(found.Meta, sentAt.Add(-createdSkew))) {
+		// Made by our request, or an existing dbt user (or the record of a
+		// deleted one) that it linked: dbt answers a create that way too.
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -611,6 +615,15 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 // answers with that object.
 func ExistedBefore(m *Meta, sentAt time.Time) bool {
 	return createdBefore(m, sentAt.Add(-createdSkew))
+}
+
+// changedSince reports whether a resource was last modified at or after t.
+func changedSince(m *Meta, t time.Time) bool {
+	if m == nil || m.LastModified == "" {
+		return false
+	}
+	modified, err := time.Parse(time.RFC3339Nano, m.LastModified)
+	return err == nil && !modified.Before(t)
 }
 
 func createdBefore(m *Meta, t time.Time) bool {

@@ -745,8 +745,15 @@ func TestCreateUserAmbiguous(t *testing.T) {
 		},
 		{
 			name:     "same externalId but created long before",
-			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}},
+			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: "2025-06-01T00:00:00Z"}},
 			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
+		{
+			// dbt linked an existing user, or brought back a deleted one's
+			// record, in answer to the lost request.
+			name:     "created long before but changed by the lost request",
+			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: now.Add(time.Second).Format(time.RFC3339)}},
+			wantID:   "old",
 		},
 	}
 	for _, tt := range tests {
