@@ -5,6 +5,7 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -296,6 +297,51 @@ resource "dbt_scim_group" "finance" {
 	}
 	if n := len(e.Users()); n != 1 {
 		t.Errorf("%d users in dbt, want the one linked", n)
+	}
+	cli.ExpectEmptyPlan()
+}
+
+// The directory guide's example does on a first apply what the guide says:
+// a person dbt already has is linked and joins at once, a new person is
+// invited and only their own memberships fail, naming them; once they
+// accepted, the next apply completes it, and the plan after is empty.
+func TestAccGuide_directoryFirstApply(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	cli := acctest.NewCLI(t, nil)
+	example, err := os.ReadFile("../../examples/guides/directory/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := strings.Replace(string(example), "provider \"dbt\" {}\n", acctest.DirectoryProviderBlock(srv), 1)
+	if config == string(example) {
+		t.Fatal("the example no longer has the empty provider block this test replaces")
+	}
+	ada, err := e.CreateUserDirect(emulator.User{UserName: "ada@example.com", Active: true, LicenseType: "developer",
+		Unmanaged: true, Created: time.Now().Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.Write(config)
+
+	out, code := cli.Run(nil, "apply", "-auto-approve", "-input=false")
+	if code == 0 || !strings.Contains(out, "All users must have licenses on the account") ||
+		!strings.Contains(out, "grace@example.com (") || !strings.Contains(out, `dbt linked its existing user "ada@example.com"`) {
+		t.Fatalf("first apply (exit %d) does not read as the guide says:\n%s", code, out)
+	}
+	analysts, _ := e.GroupByDisplayName("Analysts")
+	engineers, okE := e.GroupByDisplayName("Engineers")
+	if len(analysts.Members) != 1 || analysts.Members[0] != ada.ID || !okE || len(engineers.Members) != 0 {
+		t.Fatalf("after the first apply: Analysts %v, Engineers %v (found %v); want Ada in Analysts only",
+			analysts.Members, engineers.Members, okE)
+	}
+
+	acceptInvitation(t, e, "grace@example.com")
+	cli.MustRun("apply", "-auto-approve", "-input=false")
+	grace, _ := e.UserByUserName("grace@example.com")
+	analysts, _ = e.GroupByDisplayName("Analysts")
+	engineers, _ = e.GroupByDisplayName("Engineers")
+	if len(analysts.Members) != 2 || len(engineers.Members) != 1 || engineers.Members[0] != grace.ID {
+		t.Fatalf("after the second apply: Analysts %v, Engineers %v", analysts.Members, engineers.Members)
 	}
 	cli.ExpectEmptyPlan()
 }
