@@ -139,6 +139,9 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	if err := c.getResource(ctx, usersPath(id), nil, &u); err != nil {
 		return nil, c.confirmGone(ctx, "user "+id, err)
 	}
+	if u.ID != id {
+		return nil, fmt.Errorf("scim: GET %s%s answered with user %q, not the one asked for", c.basePath, usersPath(id), u.ID)
+	}
 	c.remember(&u)
 	return &u, nil
 }
@@ -286,6 +289,9 @@ func (c *Client) GetGroup(ctx context.Context, id string, withMembers bool) (*Gr
 	var g Group
 	if err := c.getResource(ctx, groupsPath(id), membersQuery(nil, withMembers), &g); err != nil {
 		return nil, c.confirmGone(ctx, "group "+id, err)
+	}
+	if g.ID != id {
+		return nil, fmt.Errorf("scim: GET %s%s answered with group %q, not the one asked for", c.basePath, groupsPath(id), g.ID)
 	}
 	if !withMembers {
 		g.Members = nil
@@ -708,7 +714,25 @@ func (c *Client) decodeResource(method, path string, body []byte, out any) error
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("scim: decoding the response to %s %s%s: %w", method, c.basePath, path, err)
 	}
+	// A success that does not carry the resource (a proxy's page, an
+	// empty object) is not taken for one: an id is what state records.
+	if r, ok := out.(interface{ resourceID() string }); ok && r.resourceID() == "" {
+		return fmt.Errorf("scim: %s %s%s succeeded but its answer is not a SCIM resource with an id: %s",
+			method, c.basePath, path, c.http.Mask(excerpt(body)))
+	}
 	return nil
+}
+
+// excerpt shortens a response body for an error message.
+func excerpt(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	if s == "" {
+		s = "(empty)"
+	}
+	return s
 }
 
 // decodeList reads a page as an RFC 7644 ListResponse, a ListResponse

@@ -1153,3 +1153,39 @@ func TestUpdateGroupMembersNamesEachMember(t *testing.T) {
 		}
 	}
 }
+
+// A 2xx that does not carry the resource asked for is an error, never a
+// success: an empty object from a create, a proxy's page, another user.
+func TestSuccessWithoutTheResourceIsAnError(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		answer func(w http.ResponseWriter, r *http.Request)
+		call   func(c *Client) error
+		want   string
+	}{
+		{"create answered with an empty object", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, map[string]any{}) },
+			func(c *Client) error { _, err := c.CreateUser(ctx, User{UserName: "a@example.com"}); return err },
+			"not a SCIM resource with an id"},
+		{"group create answered with HTML", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte("<html>Welcome</html>"))
+		}, func(c *Client) error { _, err := c.CreateGroup(ctx, Group{DisplayName: "G"}); return err }, "decoding the response"},
+		{"read answered with another user", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, User{ID: "other", UserName: "b@example.com"})
+		}, func(c *Client) error { _, err := c.GetUser(ctx, "1001"); return err }, `answered with user "other"`},
+		{"read answered with another group", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, Group{ID: "other", DisplayName: "G"})
+		}, func(c *Client) error { _, err := c.GetGroup(ctx, "900001", false); return err }, `answered with group "other"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { tc.answer(w, r) })
+			err := tc.call(f.client(t))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to say %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -494,3 +494,6 @@ func (e Error) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(plain(e))
 }
+
+func (u *User) resourceID() string  { return u.ID }
+func (g *Group) resourceID() string { return g.ID }
