@@ -618,8 +618,7 @@ func badUserInputs() []badInput {
 			badInputCreateUser(t, e, existing, "developer", active)
 		}
 		c.want = append([]string{"User already exists in dbt", "user_name = " + q(userName),
-			"SCIM id " + badInputUserID}, extra...)
-		c.want = append(c.want, "terraform import dbt_scim_user.<name> userName="+userName)
+			"SCIM id " + badInputUserID, "terraform import dbt_scim_user.<name> userName=" + userName}, extra...)
 		c.planTime = false
 		return c
 	}
@@ -654,7 +653,8 @@ func badUserInputs() []badInput {
 		license("Developer"),
 		license(""),
 		taken("user_name taken", "jane@example.com", "jane@example.com", true),
-		taken("user_name taken in another case", "jane@example.com", "JANE@Example.com", true),
+		taken("user_name taken in another case", "jane@example.com", "JANE@Example.com", true,
+			"differs from user_name only in case", `set user_name = "jane@example.com"`),
 		taken("user_name taken by a deactivated user", "jane@example.com", "jane@example.com", false, "deactivated"),
 		malformed("userName="),
 		malformed("userName=  "),
