@@ -79,7 +79,8 @@ type Client struct {
 
 	// userNames maps the id of every user this client has read or written
 	// to its userName: the display a group member is sent with (members.go).
-	userNames sync.Map
+	userNames    sync.Map
+	listingUsers sync.Mutex // one listing of every user at a time (membersFor)
 }
 
 // NewClient checks cfg and returns a Client.

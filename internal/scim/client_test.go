@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1187,5 +1188,37 @@ func TestSuccessWithoutTheResourceIsAnError(t *testing.T) {
 				t.Fatalf("err = %v, want it to say %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Groups created in parallel whose many members are unknown list the users
+// once between them, not once each.
+func TestMembersListedOnceForParallelGroups(t *testing.T) {
+	var listings atomic.Int32
+	f := newFake(t, servesUsers(ids("m", 50), func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	inner := f.handle
+	f.handle = func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users") {
+			listings.Add(1)
+			time.Sleep(20 * time.Millisecond) // long enough for the others to queue
+		}
+		inner(w, r, body)
+	}
+	c := f.client(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.UpdateGroupMembers(context.Background(), fmt.Sprintf("g%d", g), ids("m", 50), nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := listings.Load(); n != 1 {
+		t.Errorf("%d listings of users, want 1", n)
 	}
 }

@@ -157,7 +157,21 @@ func (c *Client) membersFor(ctx context.Context, ids []string) ([]Member, error)
 		}
 	}
 	if len(unknown) > memberLookupsBeforeList {
-		if _, err := c.ListUsers(ctx, ""); err != nil {
+		// One listing at a time: groups created in parallel that wait here
+		// find their members named by the listing before them.
+		c.listingUsers.Lock()
+		still := 0
+		for _, i := range unknown {
+			if _, ok := c.userNames.Load(ids[i]); !ok {
+				still++
+			}
+		}
+		var err error
+		if still > memberLookupsBeforeList {
+			_, err = c.ListUsers(ctx, "")
+		}
+		c.listingUsers.Unlock()
+		if err != nil {
 			return nil, fmt.Errorf("scim: listing users to name the %d members being added: %w", len(unknown), err)
 		}
 	}
