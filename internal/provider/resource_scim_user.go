@@ -84,7 +84,7 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"and are put back by the next apply. A user deleted outside Terraform is removed from state with a " +
 			"warning, and the next apply creates it again.\n\n" +
 			"**Creating** follows dbt's SCIM FAQ: when `user_name` equals the email of a user dbt already has, " +
-			"exactly and including case, dbt links that user (their license and groups stay) and the apply warns " +
+			"exactly and including case, dbt links that user (they become SCIM-managed) and the apply warns " +
 			"that it did; a `user_name` that differs from it only in case is refused with the exact spelling. A " +
 			"user new to dbt is emailed an invitation and holds no license until they accept it, so dbt refuses " +
 			"to add them to a group before then (see the guide *Manage users and groups with Terraform*).\n\n" +
