@@ -184,7 +184,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.AddAttributeWarning(path.Root("user_name"), fmt.Sprintf("dbt linked its existing user %q", userName),
 			fmt.Sprintf("dbt already had a user who signs in as %q (SCIM id %s, created %s), or the record it keeps of "+
 				"one deleted earlier, and linked them instead of creating one, as its SCIM FAQ describes: the user is "+
-				"SCIM-managed now, keeps their license and groups, and this resource manages them. Destroying it "+
+				"SCIM-managed now, and this resource manages them. Destroying it "+
 				"deactivates them (or deletes them, with delete_on_destroy).",
 				userName, u.ID, u.Meta.Created))
 	}
