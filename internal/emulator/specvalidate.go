@@ -133,13 +133,7 @@ func checkPatchedMembers(r *http.Request, body []byte) string {
 	if member == nil || member.Value == nil {
 		return "dbt's spec has no GroupMemberComponent"
 	}
-	var req struct {
-		Operations []struct {
-			Op    string          `json:"op"`
-			Path  string          `json:"path"`
-			Value json.RawMessage `json:"value"`
-		} `json:"Operations"`
-	}
+	var req patchIn
 	if json.Unmarshal(body, &req) != nil {
 		return "" // the operation's schema has already judged the body
 	}
