@@ -141,9 +141,6 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	name := plan.DisplayName.ValueString()
-	// The group is created without members, which are then PATCHed in: the
-	// order Okta and Entra ID push groups in, and the one dbt's spec serves
-	// without a display name for every member (WIRE.md).
 	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
 		// Each member is named (read, unless this run already read it)
 		// before the group exists, so an id that is no user stops the
@@ -155,6 +152,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 			return
 		}
 	}
+	// The group is created without members, which are then PATCHed in, as
+	// Okta and Entra ID push groups (WIRE.md).
 	g := scim.Group{DisplayName: name, ExternalID: plan.ExternalID.ValueString()}
 	created, err := r.data.scim.CreateGroup(ctx, g)
 	if apierror.IsKind(err, apierror.KindConflict) {
