@@ -55,6 +55,22 @@ func TestInvitedUserCannotJoinAGroupUntilAccepted(t *testing.T) {
 	if got, _ := h.emu.GroupByDisplayName("Analysts"); len(got.Members) != 0 {
 		t.Errorf("members %v after a refused push", got.Members)
 	}
+	// Changing the user over SCIM does not accept the invitation.
+	put := userBody("new@example.com")
+	put["name"] = map[string]string{"givenName": "New", "familyName": "Name"}
+	if r = h.scim("PUT", "Users/"+u.ID, tok, put); r.Status != 200 {
+		t.Fatalf("PUT: %d %s", r.Status, r.Body)
+	}
+	r = h.scim("PATCH", "Users/"+u.ID, tok, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "replace", "path": "name.givenName", "value": "Newer"}},
+	})
+	if r.Status != 200 {
+		t.Fatalf("PATCH: %d %s", r.Status, r.Body)
+	}
+	if got, _ := h.emu.User(u.ID); !got.Invited {
+		t.Fatal("a PUT or PATCH accepted the invitation")
+	}
 	if err := h.emu.AcceptInvitation(u.ID); err != nil {
 		t.Fatal(err)
 	}

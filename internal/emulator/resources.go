@@ -455,6 +455,7 @@ func (e *Emulator) replaceUser(w http.ResponseWriter, r *http.Request, base, id 
 		writeErr(w, err)
 		return
 	}
+	u.Invited = rec.u.Invited // a PUT does not accept an invitation
 	e.dir.replaceUser(rec, u, e.now())
 	writeSCIM(w, http.StatusOK, e.renderUser(rec, base, proj))
 }
