@@ -482,7 +482,8 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 	return c.confirmGone(ctx, "deleting group "+id, err)
 }
 
-// reconcileGroup is reconcileUser for groups, matched by exact displayName.
+// reconcileGroup is reconcileUser for groups, matched by exact displayName:
+// a group dbt linked in answer to the lost request is ours too.
 func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, sendErr error) (*Group, error) {
 	found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
 	if err != nil {
@@ -491,7 +492,8 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 	if found == nil {
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
-	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID && !createdBefore(found.Meta, sentAt.Add(-createdSkew)) {
+	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID &&
+		(!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || changedSince(found.Meta, sentAt.Add(-createdSkew))) {
 		return found, nil
 	}
 	return nil, &apierror.Error{

@@ -830,6 +830,45 @@ func TestCreateGroupAmbiguous(t *testing.T) {
 	}
 }
 
+// A group dbt linked in answer to a lost create (made long ago, changed by
+// the request) is taken as the create's result, and marked Linked; one that
+// was not changed since is a conflict.
+func TestCreateGroupAmbiguousLinked(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		modified time.Time
+		linked   bool
+	}{
+		{"changed by the lost request", now.Add(time.Second), true},
+		{"untouched since long ago", now.Add(-30 * 24 * time.Hour), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			existing := Group{ID: "old", DisplayName: "Finance", ExternalID: "x",
+				Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: tc.modified.Format(time.RFC3339)}}
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				if r.Method == http.MethodPost {
+					dropConnection(t, w)
+					return
+				}
+				writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{existing}})
+			})
+			c := f.client(t)
+			c.now = func() time.Time { return now }
+			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "Finance", ExternalID: "x"})
+			if tc.linked {
+				if err != nil || g == nil || g.ID != "old" || !g.Linked {
+					t.Fatalf("got %+v, %v; want the linked group", g, err)
+				}
+				return
+			}
+			if !apierror.IsKind(err, apierror.KindConflict) {
+				t.Fatalf("err = %v, want a conflict", err)
+			}
+		})
+	}
+}
+
 func TestCreateGroupConflict(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeJSON(w, 409, NewError(409, ErrUniqueness, "Group with name Eng already exists"))
