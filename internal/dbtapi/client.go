@@ -22,7 +22,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
 	"github.com/dbt-scim/terraform-provider-dbt/internal/transport"
@@ -331,18 +330,7 @@ func (c *Client) newError(cl call, code int, status *envelopeStatus, body []byte
 }
 
 // excerpt is a short, single-line, masked piece of a body for error messages.
-func (c *Client) excerpt(body []byte) string {
-	const maxLen = 200
-	s := strings.Join(strings.Fields(c.Mask(string(body))), " ")
-	if len(s) > maxLen {
-		cut := maxLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
+func (c *Client) excerpt(body []byte) string { return c.http.Excerpt(body, 200) }
 
 // idPath is the path of one token.
 func idPath(id int64) string {

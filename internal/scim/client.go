@@ -721,21 +721,9 @@ func (c *Client) decodeResource(method, path string, body []byte, out any) error
 	// empty object) is not taken for one: an id is what state records.
 	if r, ok := out.(interface{ resourceID() string }); ok && r.resourceID() == "" {
 		return fmt.Errorf("scim: %s %s%s succeeded but its answer is not a SCIM resource with an id: %s",
-			method, c.basePath, path, c.http.Mask(excerpt(body)))
+			method, c.basePath, path, c.http.Excerpt(body, 200))
 	}
 	return nil
-}
-
-// excerpt shortens a response body for an error message.
-func excerpt(body []byte) string {
-	s := strings.Join(strings.Fields(string(body)), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	if s == "" {
-		s = "(empty)"
-	}
-	return s
 }
 
 // decodeList reads a page as an RFC 7644 ListResponse, a ListResponse
@@ -840,19 +828,24 @@ func (c *Client) apiError(method, path string, resp *transport.Response) error {
 		Path:       c.basePath + path,
 		API:        apierror.APISCIM,
 	}
-	detail, scimType := errorText(resp.Body)
-	if detail == "" {
-		detail = http.StatusText(resp.StatusCode)
+	detail, scimType, raw := errorText(resp.Body)
+	switch {
+	case detail == "":
+		e.Message = http.StatusText(resp.StatusCode)
+	case raw:
+		e.Message = c.http.Excerpt([]byte(detail), 300)
+	default:
+		e.Message = c.http.Mask(detail)
 	}
-	e.Message = c.http.Mask(detail)
 	e.SCIMType = scimType
 	return e
 }
 
 // errorText finds the message in an error body: a SCIM Error's detail,
 // bare or wrapped in data, dbt's status.user_message (or
-// developer_message), or the start of a body that is not JSON.
-func errorText(body []byte) (detail, scimType string) {
+// developer_message), or, with raw set, a body that is not JSON (for the
+// caller to mask and shorten).
+func errorText(body []byte) (detail, scimType string, raw bool) {
 	var probe struct {
 		Detail   string          `json:"detail"`
 		SCIMType string          `json:"scimType"`
@@ -860,19 +853,15 @@ func errorText(body []byte) (detail, scimType string) {
 		Data     json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(body, &probe); err != nil {
-		s := strings.TrimSpace(string(body))
-		if len(s) > 300 {
-			s = s[:300] + "…"
-		}
-		return s, ""
+		return strings.TrimSpace(string(body)), "", true
 	}
 	if probe.Detail != "" || probe.SCIMType != "" {
-		return probe.Detail, probe.SCIMType
+		return probe.Detail, probe.SCIMType, false
 	}
 	if firstByte(probe.Data) == '{' {
 		var inner Error
 		if json.Unmarshal(probe.Data, &inner) == nil && (inner.Detail != "" || inner.SCIMType != "") {
-			return inner.Detail, inner.SCIMType
+			return inner.Detail, inner.SCIMType, false
 		}
 	}
 	if firstByte(probe.Status) == '{' {
@@ -882,10 +871,10 @@ func errorText(body []byte) (detail, scimType string) {
 		}
 		if json.Unmarshal(probe.Status, &st) == nil {
 			if st.UserMessage != "" {
-				return st.UserMessage, ""
+				return st.UserMessage, "", false
 			}
-			return st.DeveloperMessage, ""
+			return st.DeveloperMessage, "", false
 		}
 	}
-	return "", ""
+	return "", "", false
 }

@@ -36,6 +36,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
@@ -188,6 +189,21 @@ func (c *Client) Mask(s string) string {
 	defer c.mu.RUnlock()
 	for _, secret := range c.secrets {
 		s = strings.ReplaceAll(s, secret, masked)
+	}
+	return s
+}
+
+// Excerpt is a short, single-line piece of a body for an error message:
+// masked first, so that no secret is cut in two and slips past the mask,
+// then cut to at most n bytes on a character boundary.
+func (c *Client) Excerpt(body []byte, n int) string {
+	s := strings.Join(strings.Fields(c.Mask(string(body))), " ")
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
@@ -935,5 +936,23 @@ func TestRateLimitGetsMoreRetries(t *testing.T) {
 				t.Fatalf("status %d after %d attempts, want %d after %d", resp.StatusCode, n.Load(), tc.wantCode, tc.attempts)
 			}
 		})
+	}
+}
+
+// An excerpt is masked before it is cut: a secret that straddles the cut
+// leaves no piece of itself behind, and the cut never splits a character.
+func TestExcerptMasksBeforeCutting(t *testing.T) {
+	const secret = "scimtoken-0123456789abcdef"
+	c := New(Config{Secrets: []string{secret}})
+	body := []byte(strings.Repeat("é", 95) + " " + secret + " and more")
+	got := c.Excerpt(body, 200)
+	if strings.Contains(got, "scimtoken") || strings.Contains(got, "0123") {
+		t.Errorf("excerpt leaks part of the secret: %q", got)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("excerpt split a character: %q", got)
+	}
+	if got := c.Excerpt([]byte("a\n  b"), 200); got != "a b" {
+		t.Errorf("short body: %q", got)
 	}
 }
