@@ -4,8 +4,16 @@
 package provider_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,7 +239,7 @@ resource "dbt_scim_group" "finance" {
 			{
 				Config: config,
 				ExpectError: badInputDiagnostic(`Group "Finance" was linked, but adding its members failed`,
-					"All users must have licenses", "so it was left as it is", "terraform import dbt_scim_group.<name> "+finance.ID),
+					"All users must have licenses", "So nothing was deleted", "terraform import dbt_scim_group.<name> "+finance.ID),
 			},
 			{
 				PreConfig: func() {
@@ -344,4 +352,65 @@ func TestAccGuide_directoryFirstApply(t *testing.T) {
 		t.Fatalf("after the second apply: Analysts %v, Engineers %v", analysts.Members, engineers.Members)
 	}
 	cli.ExpectEmptyPlan()
+}
+
+// dbt's spec does not require meta.created. When a group's create answer
+// leaves it out, nothing shows the group to be new, so a member failure
+// deletes nothing: a linked group, with its permissions, may be dbt's own.
+func TestAccLinking_groupNotShownNewIsNeverDeleted(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method != http.MethodPost || !strings.HasSuffix(resp.Request.URL.Path, "/Groups") {
+			return nil
+		}
+		var g map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&g); err != nil {
+			return err
+		}
+		if m, ok := g["meta"].(map[string]any); ok {
+			delete(m, "created")
+		}
+		b, err := json.Marshal(g)
+		if err != nil {
+			return err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.ContentLength = int64(len(b))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return nil
+	}
+	ps := httptest.NewServer(proxy)
+	t.Cleanup(ps.Close)
+	p := acctest.DirectoryProviderBlockVia(srv, fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, e.AccountID()))
+	config := p + newUserConfig + `
+resource "dbt_scim_group" "analysts" {
+  display_name = "Analysts"
+  members      = [dbt_scim_user.new.id]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: badInputDiagnostic(`Group "Analysts" was linked, but adding its members failed`,
+					"did not show it to be new", "So nothing was deleted", "terraform import dbt_scim_group.<name>"),
+			},
+			{
+				PreConfig: func() {
+					if _, ok := e.GroupByDisplayName("Analysts"); !ok {
+						t.Error("a group not shown to be new was deleted")
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
 }

@@ -174,7 +174,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
 		if err := r.data.scim.UpdateGroupMembers(ctx, created.ID, ids, nil); err != nil {
-			if created.Linked {
+			if !created.New {
 				r.keepLinked(resp, plan, err)
 				return
 			}
@@ -214,16 +214,18 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 			") is in the state; the next apply adds the members it is missing.")
 }
 
-// keepLinked handles a group dbt linked rather than created whose members
-// could not all be added: the group is dbt's own, with its permissions, so
-// it is not deleted. Nor does it go into the state: Terraform taints an
-// object whose create failed, and replacing a tainted group would delete
-// it. Importing it, as the message says, makes it this resource's.
+// keepLinked handles a group whose members could not all be added and
+// that is not shown to be new: dbt linked it, or its answer did not say when
+// it was made. It may be dbt's own, with its permissions, so it is not
+// deleted. Nor does it go into the state: Terraform taints an object whose
+// create failed, and replacing a tainted group would delete it. Importing
+// it, as the message says, makes it this resource's.
 func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimGroupModel, err error) {
 	name, id := plan.DisplayName.ValueString(), plan.ID.ValueString()
 	resp.Diagnostics.AddError(fmt.Sprintf("Group %q was linked, but adding its members failed", name),
-		apiErrorDetail(err)+"\n\nThe group existed in dbt before this apply (SCIM id "+id+") and dbt linked it to "+
-			"SCIM, so it was left as it is, with its members and permissions. Import it and apply again:\n\n"+
+		apiErrorDetail(err)+"\n\nThe group (SCIM id "+id+") may have existed in dbt before this apply: dbt linked "+
+			"it, or its answer did not show it to be new. So nothing was deleted; members added before the failure "+
+			"stay. Import it and apply again:\n\n"+
 			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }
 

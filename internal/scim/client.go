@@ -354,6 +354,10 @@ func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 		func(sentAt time.Time, err error) (*Group, error) { return c.reconcileGroup(ctx, g, sentAt, err) })
 	if out != nil {
 		out.Linked = ExistedBefore(out.Meta, start)
+		// Only a group shown to be made by this request may be deleted
+		// again: dbt's spec does not require meta.created, and a group it
+		// linked can come back with members although none were sent.
+		out.New = createdSince(out.Meta, start.Add(-createdSkew)) && len(out.Members) == 0
 	}
 	return out, err
 }
@@ -624,6 +628,16 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 // answers with that object.
 func ExistedBefore(m *Meta, sentAt time.Time) bool {
 	return createdBefore(m, sentAt.Add(-createdSkew))
+}
+
+// createdSince reports whether a resource's meta.created is present and
+// not before t.
+func createdSince(m *Meta, t time.Time) bool {
+	if m == nil || m.Created == "" {
+		return false
+	}
+	created, err := time.Parse(time.RFC3339Nano, m.Created)
+	return err == nil && !created.Before(t)
 }
 
 // changedSince reports whether a resource was last modified at or after t.

@@ -1261,3 +1261,34 @@ func TestMembersListedOnceForParallelGroups(t *testing.T) {
 		t.Errorf("%d listings of users, want 1", n)
 	}
 }
+
+// A created group is New, and so may be deleted to undo the create, only
+// when its answer shows it made by the request: created since, no members.
+func TestCreateGroupNewOnlyWhenShown(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		answer Group
+		isNew  bool
+	}{
+		{"created by the request", Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: now.Format(time.RFC3339)}}, true},
+		{"no meta", Group{ID: "g", DisplayName: "G"}, false},
+		{"no created", Group{ID: "g", DisplayName: "G", Meta: &Meta{ResourceType: "Group", Location: "x"}}, false},
+		{"created long ago", Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}, false},
+		{"answered with members", Group{ID: "g", DisplayName: "G", Members: []Member{{Value: "1"}},
+			Meta: &Meta{Created: now.Format(time.RFC3339)}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { writeJSON(w, 201, tc.answer) })
+			c := f.client(t)
+			c.now = func() time.Time { return now }
+			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.New != tc.isNew {
+				t.Errorf("New = %v, want %v", g.New, tc.isNew)
+			}
+		})
+	}
+}

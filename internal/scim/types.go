@@ -145,6 +145,10 @@ type Group struct {
 	// Linked is set by CreateGroup when dbt answered with a group made well
 	// before the request: an existing dbt group it linked (ExistedBefore).
 	Linked bool `json:"-"`
+	// New is set by CreateGroup only when the answer shows the group was
+	// made by that request: created since it was sent, and without members.
+	// Nothing else may be deleted to undo a create.
+	New bool `json:"-"`
 }
 
 // ListResponse is a page of a query (RFC 7644 §3.4.2).
