@@ -265,7 +265,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 	if found == nil {
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if found.ExternalID == u.ExternalID && (!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || changedSince(found.Meta, sentAt.Add(-createdSkew))) {
+	if found.ExternalID == u.ExternalID && (!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || linkedBy(found.ExternalID, found.Meta, sentAt)) {
 		// Made by our request, or an existing dbt user (or the record of a
 		// deleted one) that it linked: dbt answers a create that way too.
 		return found, nil
@@ -497,7 +497,7 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
 	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID &&
-		(!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || changedSince(found.Meta, sentAt.Add(-createdSkew))) {
+		(!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || linkedBy(found.ExternalID, found.Meta, sentAt)) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -638,6 +638,15 @@ func createdSince(m *Meta, t time.Time) bool {
 	}
 	created, err := time.Parse(time.RFC3339Nano, m.Created)
 	return err == nil && !created.Before(t)
+}
+
+// linkedBy reports whether an older object found after a lost create can
+// be the one that create linked: it carries the request's externalId (not
+// empty, which any unrelated object may share) and changed after the
+// request was sent. No clock skew is allowed for: it would only widen what
+// is taken over.
+func linkedBy(externalID string, m *Meta, sentAt time.Time) bool {
+	return externalID != "" && changedSince(m, sentAt)
 }
 
 // changedSince reports whether a resource was last modified at or after t.

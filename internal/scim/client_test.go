@@ -725,6 +725,7 @@ func TestCreateUserAmbiguous(t *testing.T) {
 	tests := []struct {
 		name     string
 		existing *User // on the server before the POST
+		input    *User // what is created; in when nil
 		commit   bool  // whether the lost POST created the user
 		wantID   string
 		wantErr  func(error) bool
@@ -756,6 +757,13 @@ func TestCreateUserAmbiguous(t *testing.T) {
 			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: now.Add(time.Second).Format(time.RFC3339)}},
 			wantID:   "old",
 		},
+		{
+			// Without an externalId, any object changed lately could match.
+			name:     "created long before and changed since, but no externalId to tell",
+			existing: &User{ID: "old", UserName: "amb@example.com", Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: now.Add(time.Second).Format(time.RFC3339)}},
+			input:    &User{UserName: "amb@example.com", Active: Bool(true)},
+			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -783,7 +791,11 @@ func TestCreateUserAmbiguous(t *testing.T) {
 			})
 			c := f.client(t)
 			c.now = func() time.Time { return now }
-			u, err := c.CreateUser(context.Background(), in)
+			req := in
+			if tt.input != nil {
+				req = *tt.input
+			}
+			u, err := c.CreateUser(context.Background(), req)
 			posts := 0
 			for _, r := range f.requests() {
 				if r.Method == http.MethodPost {
