@@ -398,7 +398,7 @@ resource "dbt_scim_group" "analysts" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ExpectError: badInputDiagnostic(`Group "Analysts" was linked, but adding its members failed`,
+				ExpectError: badInputDiagnostic(`Group "Analysts" may have existed already, and adding its members failed`,
 					"did not show it to be new", "So nothing was deleted", "terraform import dbt_scim_group.<name>"),
 			},
 			{

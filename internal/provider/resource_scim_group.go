@@ -175,7 +175,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
 		if err := r.data.scim.UpdateGroupMembers(ctx, created.ID, ids, nil); err != nil {
 			if !created.New {
-				r.keepLinked(resp, plan, err)
+				r.keepLinked(resp, plan, created.Linked, err)
 				return
 			}
 			r.undoCreate(ctx, resp, plan, err)
@@ -220,9 +220,13 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 // deleted. Nor does it go into the state: Terraform taints an object whose
 // create failed, and replacing a tainted group would delete it. Importing
 // it, as the message says, makes it this resource's.
-func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimGroupModel, err error) {
+func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimGroupModel, linked bool, err error) {
 	name, id := plan.DisplayName.ValueString(), plan.ID.ValueString()
-	resp.Diagnostics.AddError(fmt.Sprintf("Group %q was linked, but adding its members failed", name),
+	summary := fmt.Sprintf("Group %q was linked, but adding its members failed", name)
+	if !linked {
+		summary = fmt.Sprintf("Group %q may have existed already, and adding its members failed", name)
+	}
+	resp.Diagnostics.AddError(summary,
 		apiErrorDetail(err)+"\n\nThe group (SCIM id "+id+") may have existed in dbt before this apply: dbt linked "+
 			"it, or its answer did not show it to be new. So nothing was deleted; members added before the failure "+
 			"stay. Import it and apply again:\n\n"+
