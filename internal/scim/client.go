@@ -630,16 +630,6 @@ func ExistedBefore(m *Meta, sentAt time.Time) bool {
 	return createdBefore(m, sentAt.Add(-createdSkew))
 }
 
-// createdSince reports whether a resource's meta.created is present and
-// not before t.
-func createdSince(m *Meta, t time.Time) bool {
-	if m == nil || m.Created == "" {
-		return false
-	}
-	created, err := time.Parse(time.RFC3339Nano, m.Created)
-	return err == nil && !created.Before(t)
-}
-
 // linkedBy reports whether an older object found after a lost create can
 // be the one that create linked: it carries the request's externalId (not
 // empty, which any unrelated object may share) and changed after the
@@ -649,24 +639,35 @@ func linkedBy(externalID string, m *Meta, sentAt time.Time) bool {
 	return externalID != "" && changedSince(m, sentAt)
 }
 
-// changedSince reports whether a resource was last modified at or after t.
-func changedSince(m *Meta, t time.Time) bool {
-	if m == nil || m.LastModified == "" {
-		return false
+// metaTime parses one of meta's timestamps; ok is false when it is absent
+// or unreadable, which every caller treats as "not shown".
+func metaTime(m *Meta, field func(*Meta) string) (t time.Time, ok bool) {
+	if m == nil || field(m) == "" {
+		return time.Time{}, false
 	}
-	modified, err := time.Parse(time.RFC3339Nano, m.LastModified)
-	return err == nil && !modified.Before(t)
+	t, err := time.Parse(time.RFC3339Nano, field(m))
+	return t, err == nil
 }
 
+func metaCreated(m *Meta) string  { return m.Created }
+func metaModified(m *Meta) string { return m.LastModified }
+
+// createdBefore reports whether meta.created is shown and before t.
 func createdBefore(m *Meta, t time.Time) bool {
-	if m == nil || m.Created == "" {
-		return false
-	}
-	created, err := time.Parse(time.RFC3339Nano, m.Created)
-	if err != nil {
-		return false
-	}
-	return created.Before(t)
+	created, ok := metaTime(m, metaCreated)
+	return ok && created.Before(t)
+}
+
+// createdSince reports whether meta.created is shown and not before t.
+func createdSince(m *Meta, t time.Time) bool {
+	created, ok := metaTime(m, metaCreated)
+	return ok && !created.Before(t)
+}
+
+// changedSince reports whether meta.lastModified is shown and not before t.
+func changedSince(m *Meta, t time.Time) bool {
+	modified, ok := metaTime(m, metaModified)
+	return ok && !modified.Before(t)
 }
 
 func emptyBody(b []byte) bool { return len(strings.TrimSpace(string(b))) == 0 }
