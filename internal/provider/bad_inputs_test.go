@@ -764,8 +764,9 @@ func badMemberInputs() []badInput {
 	noUser := member("user_id unknown", badInputGroupID, badInputUnknownID)
 	noUser.setup = func(t *testing.T, e *emulator.Emulator) { badInputCreateGroup(t, e, "Analysts") }
 	noUser.want = []string{"Cannot add user " + badInputUnknownID + " to group " + badInputGroupID,
-		fmt.Sprintf("user_id = %q", badInputUnknownID), "Check user_id",
-		fmt.Sprintf("member %q is not a user of this account", badInputUnknownID)}
+		fmt.Sprintf("user_id = %q", badInputUnknownID),
+		fmt.Sprintf("dbt has no user with SCIM id %q (reading it answered 404), so nothing was sent to the group", badInputUnknownID),
+		"Check user_id", fmt.Sprintf("member %q is not a user of this account", badInputUnknownID)}
 	noUser.planTime = false
 
 	unlicensed := member("user_id of a user without a license", badInputGroupID, badInputUserID)

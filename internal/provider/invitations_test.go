@@ -359,34 +359,13 @@ func TestAccGuide_directoryFirstApply(t *testing.T) {
 // deletes nothing: a linked group, with its permissions, may be dbt's own.
 func TestAccLinking_groupNotShownNewIsNeverDeleted(t *testing.T) {
 	srv, e := startInvitingEmulator(t)
-	target, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.Method != http.MethodPost || !strings.HasSuffix(resp.Request.URL.Path, "/Groups") {
-			return nil
+	p := acctest.DirectoryProviderBlockVia(srv, rewritingSCIM(t, srv, func(r *http.Request, body map[string]any) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Groups") {
+			if m, ok := body["meta"].(map[string]any); ok {
+				delete(m, "created")
+			}
 		}
-		var g map[string]any
-		if err := json.NewDecoder(resp.Body).Decode(&g); err != nil {
-			return err
-		}
-		if m, ok := g["meta"].(map[string]any); ok {
-			delete(m, "created")
-		}
-		b, err := json.Marshal(g)
-		if err != nil {
-			return err
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
-		resp.ContentLength = int64(len(b))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
-		return nil
-	}
-	ps := httptest.NewServer(proxy)
-	t.Cleanup(ps.Close)
-	p := acctest.DirectoryProviderBlockVia(srv, fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, e.AccountID()))
+	}))
 	config := p + newUserConfig + `
 resource "dbt_scim_group" "analysts" {
   display_name = "Analysts"
@@ -405,6 +384,138 @@ resource "dbt_scim_group" "analysts" {
 				PreConfig: func() {
 					if _, ok := e.GroupByDisplayName("Analysts"); !ok {
 						t.Error("a group not shown to be new was deleted")
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// rewritingSCIM puts a proxy in front of the emulator's SCIM API that lets
+// rewrite change each JSON answer, and returns the SCIM base URL through it.
+func rewritingSCIM(t *testing.T, srv *emulator.Server, rewrite func(r *http.Request, body map[string]any)) string {
+	t.Helper()
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		raw, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		var body map[string]any
+		if json.Unmarshal(raw, &body) == nil {
+			rewrite(resp.Request, body)
+			if raw, err = json.Marshal(body); err != nil {
+				return err
+			}
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(raw))
+		resp.ContentLength = int64(len(raw))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(raw)))
+		return nil
+	}
+	ps := httptest.NewServer(proxy)
+	t.Cleanup(ps.Close)
+	return fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, srv.Emulator.AccountID())
+}
+
+// A create that dbt answers 2xx without the new object's id is looked up,
+// not left in dbt outside state nor sent twice: the apply completes with the
+// ids dbt holds, each object exists once, and the next plan is empty.
+func TestAccCreateAnsweredWithoutID(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	p := acctest.DirectoryProviderBlockVia(srv, rewritingSCIM(t, srv, func(r *http.Request, body map[string]any) {
+		if r.Method == http.MethodPost {
+			delete(body, "id")
+		}
+	}))
+	config := p + newUserConfig + `
+resource "dbt_scim_group" "analysts" {
+  display_name = "Analysts"
+  members      = [dbt_scim_user.new.id]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						users, groups := e.Users(), e.Groups()
+						if len(users) != 1 || len(groups) != 1 {
+							return fmt.Errorf("dbt holds %d users and %d groups, want one of each", len(users), len(groups))
+						}
+						if len(groups[0].Members) != 1 || groups[0].Members[0] != users[0].ID {
+							return fmt.Errorf("group members %v, want [%s]", groups[0].Members, users[0].ID)
+						}
+						return nil
+					},
+					func(s *terraform.State) error {
+						u, _ := e.UserByUserName("new.hire@example.com")
+						g, _ := e.GroupByDisplayName("Analysts")
+						if got := s.RootModule().Resources["dbt_scim_user.new"].Primary.ID; got != u.ID {
+							return fmt.Errorf("state holds user %q, dbt %q", got, u.ID)
+						}
+						if got := s.RootModule().Resources["dbt_scim_group.analysts"].Primary.ID; got != g.ID {
+							return fmt.Errorf("state holds group %q, dbt %q", got, g.ID)
+						}
+						return nil
+					},
+				),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// A group whose many members include the id of a user deleted in dbt is not
+// created: the plain user listing that names the members still returns the
+// deleted user's record, inactive, so that id is read on its own, dbt
+// answers 404, and nothing is made.
+func TestAccDeletedUserIsNoMember(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	var ids []string
+	for i := range 22 {
+		u, err := e.CreateUserDirect(emulator.User{UserName: fmt.Sprintf("u%02d@example.com", i), Active: true, LicenseType: "developer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	gone := ids[5]
+	if !e.DeleteUserDirect(gone) {
+		t.Fatal("the user to delete does not exist")
+	}
+	members, _ := json.Marshal(ids)
+	config := acctest.DirectoryProviderBlock(srv) + fmt.Sprintf(`
+resource "dbt_scim_group" "all" {
+  display_name = "Everyone"
+  members      = %s
+}
+`, members)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: badInputDiagnostic(`Cannot create group "Everyone"`, "Nothing was created",
+					fmt.Sprintf("member %q is not a user of this account", gone)),
+			},
+			{
+				PreConfig: func() {
+					if len(e.Groups()) != 0 {
+						t.Errorf("dbt holds %d groups, want none", len(e.Groups()))
 					}
 				},
 				Config:             config,

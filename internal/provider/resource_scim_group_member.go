@@ -122,7 +122,13 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 		summary := fmt.Sprintf("Cannot add user %s to group %s", uid, gid)
 		// The PATCH addresses the group, so a 404 is the group; the one
 		// value it carries is the user, so a 400 is about the user.
+		var notUser *scim.NotAUserError
 		switch {
+		case errors.As(err, &notUser):
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), summary,
+				fmt.Sprintf("dbt has no user with SCIM id %q (reading it answered 404), so nothing was sent to the "+
+					"group. Check user_id: it takes the SCIM id of a user of this account, such as "+
+					"dbt_scim_user.jane.id.\n\n%s", uid, err))
 		case apierror.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("group_id"), summary,
 				fmt.Sprintf("dbt has no group with SCIM id %q. Check group_id: it takes a group's SCIM id, such as "+

@@ -174,7 +174,12 @@ func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User
 func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 	users, err := listAll[User](ctx, c, "/Users", filter, nil, func(u User) string { return u.ID })
 	for i := range users {
-		c.remember(&users[i])
+		// An inactive user in a listing may be the record dbt keeps of a
+		// deleted one, whose id no longer takes a member: membersFor reads
+		// such an id on its own before it names it.
+		if users[i].Active == nil || *users[i].Active {
+			c.remember(&users[i])
+		}
 	}
 	return users, err
 }
@@ -203,7 +208,7 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 	}
 	var out User
 	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
-		return nil, err
+		return nil, &unreadableCreate{err}
 	}
 	c.remember(&out)
 	return &out, nil
@@ -263,6 +268,9 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
+		if accepted(sendErr) {
+			return nil, fmt.Errorf("scim: the server accepted user %q but does not list it, so it is not sent again: %w", u.UserName, sendErr)
+		}
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
 	if found.ExternalID == u.ExternalID && (!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || linkedBy(found.ExternalID, found.Meta, sentAt)) {
@@ -376,7 +384,7 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 	}
 	var out Group
 	if err := c.decodeResource(http.MethodPost, "/Groups", resp.Body, &out); err != nil {
-		return nil, err
+		return nil, &unreadableCreate{err}
 	}
 	return &out, nil
 }
@@ -494,6 +502,9 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr) //nolint:errorlint // the send error is the one callers match
 	}
 	if found == nil {
+		if accepted(sendErr) {
+			return nil, fmt.Errorf("scim: the server accepted group %q but does not list it, so it is not sent again: %w", g.DisplayName, sendErr)
+		}
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
 	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID &&
@@ -597,13 +608,30 @@ func createSettled[T any](ctx context.Context, c *Client, send func() (*T, error
 }
 
 // mayHaveWritten says whether a failed request may still have been carried
-// out: its connection failed after sending, or the server failed (5xx).
+// out: its connection failed after sending, the server failed (5xx), or it
+// succeeded with an answer that does not say what it made.
 func mayHaveWritten(err error) bool {
-	if apierror.IsAmbiguous(err) {
+	if apierror.IsAmbiguous(err) || accepted(err) {
 		return true
 	}
 	var apiErr *apierror.Error
 	return errors.As(err, &apiErr) && apiErr.Kind == apierror.KindServer
+}
+
+// unreadableCreate is a 2xx to a create whose body is not the resource
+// with its id. The server says it acted, so something may now exist in dbt
+// that state would not hold: the create is settled by looking it up
+// (createSettled), never sent again, and never taken for a success unread.
+type unreadableCreate struct{ err error }
+
+func (e *unreadableCreate) Error() string { return e.err.Error() }
+func (e *unreadableCreate) Unwrap() error { return e.err }
+
+// accepted reports whether err is a create the server answered with a 2xx
+// that could not be read.
+func accepted(err error) bool {
+	var u *unreadableCreate
+	return errors.As(err, &u)
 }
 
 func usersPath(id string) string  { return "/Users/" + url.PathEscape(id) }

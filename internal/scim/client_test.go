@@ -1304,3 +1304,103 @@ func TestCreateGroupNewOnlyWhenShown(t *testing.T) {
 		})
 	}
 }
+
+// A create answered 2xx without the resource's id may still have made it:
+// it is looked up, not left behind in dbt nor sent again. What the lookup
+// finds is taken only on the same proof as after a lost answer.
+func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		listed  []User // what the lookup finds after the POST
+		wantID  string
+		wantErr string
+	}{
+		{"made by the request", []User{{ID: "7", UserName: "n@example.com", ExternalID: "e",
+			Meta: &Meta{Created: now.Add(time.Second).Format(time.RFC3339)}}}, "7", ""},
+		{"listed nowhere", nil, "", "accepted user \"n@example.com\" but does not list it"},
+		{"someone else's, from long ago", []User{{ID: "8", UserName: "n@example.com", ExternalID: "other",
+			Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}}, "", "already exists (id 8)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				if r.Method == http.MethodPost {
+					writeJSON(w, 201, map[string]any{"schemas": []string{SchemaUser}})
+					return
+				}
+				writeJSON(w, 200, ListResponse[User]{TotalResults: len(tc.listed), Resources: tc.listed})
+			})
+			c := f.client(t)
+			c.now = func() time.Time { return now }
+			u, err := c.CreateUser(context.Background(), User{UserName: "n@example.com", ExternalID: "e"})
+			posts := 0
+			for _, r := range f.requests() {
+				if r.Method == http.MethodPost {
+					posts++
+				}
+			}
+			if posts != 1 {
+				t.Errorf("%d POSTs, want 1: a create dbt said it carried out is never sent again", posts)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || errors.Is(err, ErrNotCreated) {
+					t.Fatalf("err = %v, want it to say %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || u.ID != tc.wantID {
+				t.Fatalf("got %+v, %v", u, err)
+			}
+		})
+	}
+
+	// The same for a group, which is then known to be new.
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		if r.Method == http.MethodPost {
+			writeJSON(w, 201, map[string]any{})
+			return
+		}
+		writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{{ID: "g9", DisplayName: "G",
+			Meta: &Meta{Created: now.Format(time.RFC3339)}}}})
+	})
+	c := f.client(t)
+	c.now = func() time.Time { return now }
+	g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
+	if err != nil || g.ID != "g9" || !g.New {
+		t.Fatalf("got %+v, %v", g, err)
+	}
+}
+
+// An inactive user in a plain listing may be the record dbt keeps of a
+// deleted user: its id is read on its own before it is taken as a member,
+// and one dbt answers 404 for stops the change before the group is touched.
+func TestMemberListedInactiveIsReadFirst(t *testing.T) {
+	members := ids("m", 25)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		switch {
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users"):
+			l := ListResponse[User]{TotalResults: len(members)}
+			for _, id := range members {
+				l.Resources = append(l.Resources, User{ID: id, UserName: id + "@example.com", Active: Bool(id != "m000007")})
+			}
+			writeJSON(w, 200, l)
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users/m000007"):
+			writeJSON(w, 404, NewError(404, "", "no such user"))
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig"):
+			writeJSON(w, 200, map[string]any{"schemas": []string{SchemaServiceProviderConfig}})
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
+	c := f.client(t)
+	err := c.UpdateGroupMembers(context.Background(), "g", members, nil)
+	var notUser *NotAUserError
+	if !errors.As(err, &notUser) || notUser.ID != "m000007" || !apierror.IsKind(err, apierror.KindBadRequest) {
+		t.Fatalf("err = %v, want m000007 refused as no user", err)
+	}
+	for _, r := range f.requests() {
+		if r.Method == http.MethodPatch {
+			t.Error("the group was PATCHed although a member is no user")
+		}
+	}
+}

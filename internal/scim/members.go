@@ -123,6 +123,17 @@ func memberValues(ms []Member) json.RawMessage {
 // per DefaultPageSize users rather than a request per member.
 const memberLookupsBeforeList = 20
 
+// NotAUserError is the client's own refusal of a member id that dbt
+// answers 404 for, made before anything is sent to the group. It is a bad
+// request (it wraps an *apierror.Error of KindBadRequest), but not dbt's.
+type NotAUserError struct {
+	ID  string
+	Err *apierror.Error
+}
+
+func (e *NotAUserError) Error() string { return e.Err.Error() }
+func (e *NotAUserError) Unwrap() error { return e.Err }
+
 // remember notes a user's userName for membersFor.
 func (c *Client) remember(u *User) {
 	if u != nil && u.ID != "" && u.UserName != "" {
@@ -182,13 +193,13 @@ func (c *Client) membersFor(ctx context.Context, ids []string) ([]Member, error)
 		}
 		u, err := c.GetUser(ctx, ids[i])
 		if apierror.IsNotFound(err) {
-			return nil, &apierror.Error{
+			return nil, &NotAUserError{ID: ids[i], Err: &apierror.Error{
 				Kind:    apierror.KindBadRequest,
 				Method:  http.MethodGet,
 				Path:    c.basePath + usersPath(ids[i]),
 				Message: fmt.Sprintf("member %q is not a user of this account (reading it answered 404), so it was not added", ids[i]),
 				API:     apierror.APISCIM,
-			}
+			}}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("scim: reading member %q to name it: %w", ids[i], err)
