@@ -62,18 +62,21 @@ resource "dbt_scim_user" "new" {
 }
 `
 
+// newUserInGroupConfig adds the new user to a group of its own.
+const newUserInGroupConfig = newUserConfig + `
+resource "dbt_scim_group" "analysts" {
+  display_name = "Analysts"
+  members      = [dbt_scim_user.new.id]
+}
+`
+
 // A group whose members include a user invited in the same apply fails with
 // a message that names the user and says what to do; nothing of the group is
 // left behind, and the same configuration applies once the user accepted.
 func TestAccInvitations_groupWaitsForAcceptance(t *testing.T) {
 	srv, e := startInvitingEmulator(t)
 	p := acctest.DirectoryProviderBlock(srv)
-	config := p + newUserConfig + `
-resource "dbt_scim_group" "analysts" {
-  display_name = "Analysts"
-  members      = [dbt_scim_user.new.id]
-}
-`
+	config := p + newUserInGroupConfig
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(),
 		Steps: []resource.TestStep{
@@ -366,12 +369,7 @@ func TestAccLinking_groupNotShownNewIsNeverDeleted(t *testing.T) {
 			}
 		}
 	}))
-	config := p + newUserConfig + `
-resource "dbt_scim_group" "analysts" {
-  display_name = "Analysts"
-  members      = [dbt_scim_user.new.id]
-}
-`
+	config := p + newUserInGroupConfig
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(),
 		Steps: []resource.TestStep{
@@ -437,12 +435,7 @@ func TestAccCreateAnsweredWithoutID(t *testing.T) {
 			delete(body, "id")
 		}
 	}))
-	config := p + newUserConfig + `
-resource "dbt_scim_group" "analysts" {
-  display_name = "Analysts"
-  members      = [dbt_scim_user.new.id]
-}
-`
+	config := p + newUserInGroupConfig
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories(),
 		Steps: []resource.TestStep{

@@ -88,6 +88,17 @@ func (f *fakeSCIM) client(t *testing.T, mod ...func(*Config)) *Client {
 	return c
 }
 
+// count returns how many requests of method the server received.
+func (f *fakeSCIM) count(method string) int {
+	n := 0
+	for _, r := range f.requests() {
+		if r.Method == method {
+			n++
+		}
+	}
+	return n
+}
+
 func (f *fakeSCIM) requests() []recorded {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -796,12 +807,7 @@ func TestCreateUserAmbiguous(t *testing.T) {
 				req = *tt.input
 			}
 			u, err := c.CreateUser(context.Background(), req)
-			posts := 0
-			for _, r := range f.requests() {
-				if r.Method == http.MethodPost {
-					posts++
-				}
-			}
+			posts := f.count(http.MethodPost)
 			if posts != 1 {
 				t.Errorf("%d POSTs sent, want 1", posts)
 			}
@@ -1333,12 +1339,7 @@ func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
 			c := f.client(t)
 			c.now = func() time.Time { return now }
 			u, err := c.CreateUser(context.Background(), User{UserName: "n@example.com", ExternalID: "e"})
-			posts := 0
-			for _, r := range f.requests() {
-				if r.Method == http.MethodPost {
-					posts++
-				}
-			}
+			posts := f.count(http.MethodPost)
 			if posts != 1 {
 				t.Errorf("%d POSTs, want 1: a create dbt said it carried out is never sent again", posts)
 			}
