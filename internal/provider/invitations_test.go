@@ -518,3 +518,41 @@ resource "dbt_scim_group" "all" {
 		},
 	})
 }
+
+// A dbt group an admin made minutes before the apply, still without
+// members, is linked by the create. Clock skew is no reason to take it for
+// the apply's own: when its members cannot be added it is kept, with its
+// permissions, and the message says to import it.
+func TestAccLinking_recentDBTGroupIsNeverDeleted(t *testing.T) {
+	srv, e := startInvitingEmulator(t)
+	finance, err := e.CreateDBTGroup("Finance", nil, time.Now().Add(-4*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := acctest.DirectoryProviderBlock(srv) + newUserConfig + `
+resource "dbt_scim_group" "finance" {
+  display_name = "Finance"
+  members      = [dbt_scim_user.new.id]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: badInputDiagnostic(`Group "Finance" may have existed already, and adding its members failed`,
+					"So nothing was deleted", "terraform import dbt_scim_group.<name> "+finance.ID),
+			},
+			{
+				PreConfig: func() {
+					if _, ok := e.Group(finance.ID); !ok {
+						t.Error("the admin's group was deleted")
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}

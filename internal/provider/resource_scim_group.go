@@ -71,7 +71,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
 			"groups by name, so `display_name` is what connects this group to access in dbt: creating a group " +
 			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
-			"warns that it did.\n\n" +
+			"warns that it did when dbt's answer dates the group (`meta.created`). A group is deleted again after " +
+			"its members fail only when that answer shows it made by the apply.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
 			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +
@@ -94,8 +95,10 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"it again.\n\n" +
 			"**Destroy** deletes the group in dbt. Its memberships go with it; the users stay in dbt, and lose " +
 			"whatever access they had through this group only.\n\n" +
-			"**Existing groups are never adopted.** Creating a group whose `display_name` dbt already has fails " +
-			"with the import command to run instead. Import by SCIM id or by name: " +
+			"**A group dbt already provisions through SCIM is not taken over.** When dbt answers that " +
+			"`display_name` is taken, the apply fails with the import command to run instead. A dbt group it " +
+			"links, as above, is taken into state with its permissions, and destroy deletes it: choose another " +
+			"name if that group must outlive this configuration. Import by SCIM id or by name: " +
 			"`terraform import dbt_scim_group.analysts displayName=Analysts`. After import, `members` holds the " +
 			"group's current members, so the configuration can take them over.",
 		Attributes: map[string]schema.Attribute{

@@ -85,15 +85,17 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"warning, and the next apply creates it again.\n\n" +
 			"**Creating** follows dbt's SCIM FAQ: when `user_name` equals the email of a user dbt already has, " +
 			"exactly and including case, dbt links that user (they become SCIM-managed) and the apply warns " +
-			"that it did. dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
+			"that it did, when dbt's answer dates the user (`meta.created`). dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
 			"it refuses one as taken, the error gives the exact spelling. A " +
 			"user new to dbt is emailed an invitation and holds no license until they accept it, so dbt refuses " +
 			"to add them to a group before then (see the guide *Manage users and groups with Terraform*).\n\n" +
 			"**Destroy** deprovisions the user the way an IdP does: by default it **deactivates** the user " +
 			"(`active = false`): they can no longer sign in, and dbt keeps the user and their history. The user " +
 			"stays in dbt. Set `delete_on_destroy = true` to **delete** the user instead.\n\n" +
-			"**Existing users are never adopted.** Creating a user whose `user_name` dbt already has fails with " +
-			"the import command to run instead; that includes a user an earlier destroy deactivated. Import by " +
+			"**A user dbt already provisions through SCIM is not taken over.** When dbt answers that `user_name` " +
+			"is taken (a user your IdP or another configuration provisioned, or one an earlier destroy " +
+			"deactivated), the apply fails with the import command to run instead. A user dbt links, as above, " +
+			"is taken into state, and destroy then deactivates or deletes it like any other. Import by " +
 			"SCIM id or by user name: `terraform import dbt_scim_user.jane userName=jane@example.com`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -404,7 +404,7 @@ func TestAccSCIMUser_deletedOutsideTerraform(t *testing.T) {
 	})
 }
 
-// A user that dbt already has is never adopted by a create: the apply fails
+// A user dbt already provisions through SCIM is not taken over: the apply fails
 // with the import command, and nothing changes in dbt.
 func TestAccSCIMUser_conflict(t *testing.T) {
 	srv, e := startEmulator(t)

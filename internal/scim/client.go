@@ -30,9 +30,10 @@ const DefaultPageSize = 1000
 // acceptHeader prefers SCIM's media type but takes dbt's plain JSON too.
 const acceptHeader = MediaType + ", application/json"
 
-// createdSkew is how far a resource's meta.created may lie before our POST
-// and still be taken as made by that POST, allowing for clock skew between
-// us and the server.
+// createdSkew is how far before our POST a resource's meta.created may lie
+// and the resource still not be reported as linked (ExistedBefore): the
+// warning is given only when clock skew cannot explain the gap. It never
+// widens what is deleted or taken over (madeBy).
 const createdSkew = 5 * time.Minute
 
 // Config configures a Client.
@@ -204,7 +205,7 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 		return nil, err
 	}
 	if emptyBody(resp.Body) {
-		return c.mustFindUser(ctx, u.UserName)
+		return nil, &unreadableCreate{fmt.Errorf("scim: POST %s/Users answered %d without the user", c.basePath, resp.StatusCode)}
 	}
 	var out User
 	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
@@ -243,23 +244,11 @@ func (c *Client) writeUser(ctx context.Context, method, id string, body any) (*U
 	return &out, nil
 }
 
-func (c *Client) mustFindUser(ctx context.Context, userName string) (*User, error) {
-	u, err := c.FindUserByUserName(ctx, userName)
-	if err != nil {
-		return nil, err
-	}
-	if u == nil {
-		return nil, fmt.Errorf("scim: the server accepted user %q but does not list it", userName)
-	}
-	return u, nil
-}
-
 // reconcileUser settles a POST whose outcome is unknown by looking the
 // userName up instead of sending it again, which could create the user
-// twice or fail with a conflict against our own lost request. A user found
-// is taken as ours only when it carries the externalId we sent and was
-// created, or changed, since we sent (dbt links an existing user, or brings
-// back the record of a deleted one, rather than create another): otherwise
+// twice or fail with a conflict against our own lost request. After a 2xx
+// without the user, the user of exactly that userName is dbt's answer (made
+// or linked). Otherwise a user found is taken only on provenOurs; if not,
 // it was there already, which is the conflict the server would have
 // reported.
 func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, sendErr error) (*User, error) {
@@ -273,9 +262,9 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 		}
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if found.ExternalID == u.ExternalID && (!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || linkedBy(found.ExternalID, found.Meta, sentAt)) {
-		// Made by our request, or an existing dbt user (or the record of a
-		// deleted one) that it linked: dbt answers a create that way too.
+	if (accepted(sendErr) && found.UserName == u.UserName) || provenOurs(found.ExternalID, u.ExternalID, found.Meta, sentAt) {
+		// dbt said it carried this create out, and this is the user of
+		// that name; or the lookup shows our request made it, or linked it.
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -365,7 +354,7 @@ func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 		// Only a group shown to be made by this request may be deleted
 		// again: dbt's spec does not require meta.created, and a group it
 		// linked can come back with members although none were sent.
-		out.New = createdSince(out.Meta, start.Add(-createdSkew)) && len(out.Members) == 0
+		out.New = madeBy(out.Meta, start) && len(out.Members) == 0
 	}
 	return out, err
 }
@@ -376,11 +365,7 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 		return nil, err
 	}
 	if emptyBody(resp.Body) {
-		found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
-		if err == nil && found == nil {
-			err = fmt.Errorf("scim: the server accepted group %q but does not list it", g.DisplayName)
-		}
-		return found, err
+		return nil, &unreadableCreate{fmt.Errorf("scim: POST %s/Groups answered %d without the group", c.basePath, resp.StatusCode)}
 	}
 	var out Group
 	if err := c.decodeResource(http.MethodPost, "/Groups", resp.Body, &out); err != nil {
@@ -507,8 +492,7 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		}
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
-	if found.DisplayName == g.DisplayName && found.ExternalID == g.ExternalID &&
-		(!createdBefore(found.Meta, sentAt.Add(-createdSkew)) || linkedBy(found.ExternalID, found.Meta, sentAt)) {
+	if found.DisplayName == g.DisplayName && (accepted(sendErr) || provenOurs(found.ExternalID, g.ExternalID, found.Meta, sentAt)) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -648,8 +632,6 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 	return q
 }
 
-// createdBefore reports whether meta says the resource was created before t.
-// An absent or unreadable timestamp says nothing.
 // ExistedBefore reports whether a resource a create returned was made well
 // before sentAt, when that create was sent: dbt links an existing user or
 // group of the same name instead of creating one (its SCIM FAQ), and
@@ -658,13 +640,38 @@ func ExistedBefore(m *Meta, sentAt time.Time) bool {
 	return createdBefore(m, sentAt.Add(-createdSkew))
 }
 
-// linkedBy reports whether an older object found after a lost create can
-// be the one that create linked: it carries the request's externalId (not
-// empty, which any unrelated object may share) and changed after the
-// request was sent. No clock skew is allowed for: it would only widen what
-// is taken over.
-func linkedBy(externalID string, m *Meta, sentAt time.Time) bool {
-	return externalID != "" && changedSince(m, sentAt)
+// madeBy reports whether meta shows the resource created by a request sent
+// at sentAt: created at or after it. Only the server's timestamp precision
+// is allowed for (sentAt is cut to the whole second), not clock skew. A
+// server clock behind ours makes a resource look older, never newer, so
+// what this guards (deleting a group again, taking an object over) then
+// does not happen: an admin's group made a minute before the apply is not
+// taken for the apply's own.
+func madeBy(m *Meta, sentAt time.Time) bool {
+	return createdSince(m, sentAt.Truncate(time.Second))
+}
+
+// provenOurs reports whether an object found after a create whose answer
+// was lost is that create's result. Its externalId must be the request's,
+// and either meta shows it made by the request (madeBy), or it is an older
+// object dbt linked (an existing user or group, or a deleted user's
+// record): then only the request's own externalId, not empty, ties it to
+// us, together with a change since the request whenever dbt dates its
+// objects. An object without meta.created and without an externalId is
+// never taken: dbt's spec does not require created, and anything of that
+// name would match.
+func provenOurs(foundExternalID, sentExternalID string, m *Meta, sentAt time.Time) bool {
+	if foundExternalID != sentExternalID {
+		return false
+	}
+	if madeBy(m, sentAt) {
+		return true
+	}
+	if sentExternalID == "" {
+		return false
+	}
+	_, dated := metaTime(m, metaCreated)
+	return !dated || changedSince(m, sentAt)
 }
 
 // metaTime parses one of meta's timestamps; ok is false when it is absent

@@ -769,6 +769,28 @@ func TestCreateUserAmbiguous(t *testing.T) {
 			wantID:   "old",
 		},
 		{
+			// Made minutes before the request and not changed since: an
+			// object of that name that was there already, whatever its
+			// externalId.
+			name:     "same externalId, created 4 minutes before, unchanged",
+			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9", Meta: &Meta{Created: now.Add(-4 * time.Minute).Format(time.RFC3339), LastModified: now.Add(-4 * time.Minute).Format(time.RFC3339)}},
+			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
+		{
+			// dbt's spec does not require meta.created: without it and
+			// without an externalId, nothing ties the user to the request.
+			name:     "no meta and no externalId",
+			existing: &User{ID: "old", UserName: "amb@example.com"},
+			input:    &User{UserName: "amb@example.com", Active: Bool(true)},
+			wantErr:  func(err error) bool { return apierror.IsKind(err, apierror.KindConflict) },
+		},
+		{
+			// The request's own externalId ties it when dbt does not date it.
+			name:     "no meta, the request's externalId",
+			existing: &User{ID: "old", UserName: "amb@example.com", ExternalID: "okta-9"},
+			wantID:   "old",
+		},
+		{
 			// Without an externalId, any object changed lately could match.
 			name:     "created long before and changed since, but no externalId to tell",
 			existing: &User{ID: "old", UserName: "amb@example.com", Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: now.Add(time.Second).Format(time.RFC3339)}},
@@ -1293,13 +1315,19 @@ func TestCreateGroupNewOnlyWhenShown(t *testing.T) {
 		{"no meta", Group{ID: "g", DisplayName: "G"}, false},
 		{"no created", Group{ID: "g", DisplayName: "G", Meta: &Meta{ResourceType: "Group", Location: "x"}}, false},
 		{"created long ago", Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}, false},
+		// An admin's group made minutes before the apply, which dbt linked.
+		{"created 4 minutes before the request", Group{ID: "g", DisplayName: "G",
+			Meta: &Meta{Created: now.Add(-4 * time.Minute).Format(time.RFC3339)}}, false},
+		// dbt may date to the second: the request's own second counts.
+		{"created in the request's second, without fraction", Group{ID: "g", DisplayName: "G",
+			Meta: &Meta{Created: now.Format(time.RFC3339)}}, true},
 		{"answered with members", Group{ID: "g", DisplayName: "G", Members: []Member{{Value: "1"}},
 			Meta: &Meta{Created: now.Format(time.RFC3339)}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { writeJSON(w, 201, tc.answer) })
 			c := f.client(t)
-			c.now = func() time.Time { return now }
+			c.now = func() time.Time { return now.Add(400 * time.Millisecond) }
 			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
 			if err != nil {
 				t.Fatal(err)
@@ -1325,8 +1353,12 @@ func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
 		{"made by the request", []User{{ID: "7", UserName: "n@example.com", ExternalID: "e",
 			Meta: &Meta{Created: now.Add(time.Second).Format(time.RFC3339)}}}, "7", ""},
 		{"listed nowhere", nil, "", "accepted user \"n@example.com\" but does not list it"},
-		{"someone else's, from long ago", []User{{ID: "8", UserName: "n@example.com", ExternalID: "other",
-			Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}}, "", "already exists (id 8)"},
+		// dbt said it made or linked n@example.com, and this is the user of
+		// that name: an older one is the user dbt linked.
+		{"an older user dbt linked", []User{{ID: "8", UserName: "n@example.com", ExternalID: "other",
+			Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}}, "8", ""},
+		{"a user of another spelling", []User{{ID: "9", UserName: "N@example.com",
+			Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}}, "", "already exists (id 9)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -1349,7 +1381,7 @@ func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || u.ID != tc.wantID {
+			if err != nil || u.ID != tc.wantID || u.Linked != (tc.wantID == "8") {
 				t.Fatalf("got %+v, %v", u, err)
 			}
 		})
