@@ -556,3 +556,107 @@ resource "dbt_scim_group" "finance" {
 		},
 	})
 }
+
+// Whether a group is the apply's own is read on dbt's clock (the Date of
+// its answers), not this machine's. With dbt's clock ahead, an admin's
+// group made a minute before the apply is kept when its members fail; with
+// it ahead or behind, the group the apply made is deleted again.
+func TestAccLinking_groupAgeOnDBTClock(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		ahead   time.Duration
+		admins  bool // an admin made Finance a minute before, on dbt's clock
+		deleted bool
+	}{
+		{"dbt ahead, admin's group", 2 * time.Minute, true, false},
+		{"dbt ahead, the apply's group", 2 * time.Minute, false, true},
+		{"dbt behind, the apply's group", -3 * time.Minute, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acctest.PreCheck(t)
+			srv := acctest.Emulator(t, emulator.Config{InviteNewUsers: true,
+				Now: func() time.Time { return time.Now().Add(tc.ahead) }})
+			e := srv.Emulator
+			if tc.admins {
+				if _, err := e.CreateDBTGroup("Finance", nil, time.Now().Add(tc.ahead-time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := badInputDiagnostic(`Group "Finance" may have existed already, and adding its members failed`,
+				"So nothing was deleted")
+			if tc.deleted {
+				want = badInputDiagnostic("the group created a moment before was deleted", "All users must have licenses")
+			}
+			config := acctest.DirectoryProviderBlock(srv) + newUserConfig + `
+resource "dbt_scim_group" "finance" {
+  display_name = "Finance"
+  members      = [dbt_scim_user.new.id]
+}
+`
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.Factories(),
+				Steps: []resource.TestStep{
+					{Config: config, ExpectError: want},
+					{
+						PreConfig: func() {
+							if _, ok := e.GroupByDisplayName("Finance"); ok == tc.deleted {
+								t.Errorf("Finance in dbt: %v, want %v", ok, !tc.deleted)
+							}
+						},
+						Config:             config,
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+					},
+				},
+			})
+		})
+	}
+}
+
+// A create answered 2xx by something that is not dbt (a proxy's page, with
+// the request never forwarded) does not take over the user of that name that
+// Okta provisioned: the apply fails as a conflict with the import command,
+// and nothing in dbt changes.
+func TestAccCreateAnsweredByAProxyTakesNothingOver(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := acctest.Emulator(t, emulator.Config{})
+	e := srv.Emulator
+	oktas, err := e.CreateUserDirect(emulator.User{UserName: "new.hire@example.com", ExternalID: "00u-okta",
+		Active: true, LicenseType: "developer", Created: time.Now().Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Users") {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>Request blocked by policy</html>"))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	config := acctest.DirectoryProviderBlockVia(srv, fmt.Sprintf("%s/api/v3/accounts/%d/scim/v2", ps.URL, e.AccountID())) +
+		newUserConfig
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories(),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: badInputDiagnostic("User already exists in dbt", "SCIM id "+oktas.ID),
+		}, {
+			PreConfig: func() {
+				u, _ := e.User(oktas.ID)
+				if u.ExternalID != "00u-okta" || u.GivenName != "" || len(e.Users()) != 1 {
+					t.Errorf("dbt changed: %+v, %d users", u, len(e.Users()))
+				}
+			},
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}

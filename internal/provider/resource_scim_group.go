@@ -71,7 +71,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
 			"groups by name, so `display_name` is what connects this group to access in dbt: creating a group " +
 			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
-			"warns that it did when dbt's answer dates the group (`meta.created`). A group is deleted again after " +
+			"warns that it did when dbt's answer shows the group created more than five minutes before the " +
+			"request (`meta.created`). A group is deleted again after " +
 			"its members fail only when that answer shows it made by the apply.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +

@@ -85,7 +85,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"warning, and the next apply creates it again.\n\n" +
 			"**Creating** follows dbt's SCIM FAQ: when `user_name` equals the email of a user dbt already has, " +
 			"exactly and including case, dbt links that user (they become SCIM-managed) and the apply warns " +
-			"that it did, when dbt's answer dates the user (`meta.created`). dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
+			"that it did when dbt's answer shows the user created more than five minutes before the request " +
+			"(`meta.created`). dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
 			"it refuses one as taken, the error gives the exact spelling. A " +
 			"user new to dbt is emailed an invitation and holds no license until they accept it, so dbt refuses " +
 			"to add them to a group before then (see the guide *Manage users and groups with Terraform*).\n\n" +

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
@@ -72,6 +73,14 @@ type Client struct {
 
 	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
 	retryWait      time.Duration // pause before sending a create again
+
+	// serverAhead is a lower bound on how far dbt's clock runs ahead of
+	// ours (negative when behind), in nanoseconds, taken from the Date
+	// header of the latest answer: dbt stamps Date, cut to the second, no
+	// later than we receive it, so Date minus our time of receipt is never
+	// more than the true offset. serverDated says one has been seen.
+	serverAhead atomic.Int64
+	serverDated atomic.Bool
 
 	// The outcome of the one discovery request that tells a 404 on an
 	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
@@ -194,7 +203,7 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 		func() (*User, error) { return c.postUser(ctx, u) },
 		func(sentAt time.Time, err error) (*User, error) { return c.reconcileUser(ctx, u, sentAt, err) })
 	if out != nil {
-		out.Linked = ExistedBefore(out.Meta, start)
+		out.Linked = c.existedBefore(out.Meta, start)
 	}
 	return out, err
 }
@@ -205,11 +214,11 @@ func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
 		return nil, err
 	}
 	if emptyBody(resp.Body) {
-		return nil, &unreadableCreate{fmt.Errorf("scim: POST %s/Users answered %d without the user", c.basePath, resp.StatusCode)}
+		return nil, &unreadableCreate{err: fmt.Errorf("scim: POST %s/Users answered %d without the user", c.basePath, resp.StatusCode), answered: true}
 	}
 	var out User
 	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
-		return nil, &unreadableCreate{err}
+		return nil, &unreadableCreate{err: err, answered: answersAs(resp.Body, SchemaUser)}
 	}
 	c.remember(&out)
 	return &out, nil
@@ -262,7 +271,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 		}
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if (accepted(sendErr) && found.UserName == u.UserName) || provenOurs(found.ExternalID, u.ExternalID, found.Meta, sentAt) {
+	if (accepted(sendErr) && found.UserName == u.UserName) || c.provenOurs(found.ExternalID, u.ExternalID, found.Meta, sentAt) {
 		// dbt said it carried this create out, and this is the user of
 		// that name; or the lookup shows our request made it, or linked it.
 		return found, nil
@@ -350,11 +359,11 @@ func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 		func() (*Group, error) { return c.postGroup(ctx, g) },
 		func(sentAt time.Time, err error) (*Group, error) { return c.reconcileGroup(ctx, g, sentAt, err) })
 	if out != nil {
-		out.Linked = ExistedBefore(out.Meta, start)
+		out.Linked = c.existedBefore(out.Meta, start)
 		// Only a group shown to be made by this request may be deleted
 		// again: dbt's spec does not require meta.created, and a group it
 		// linked can come back with members although none were sent.
-		out.New = madeBy(out.Meta, start) && len(out.Members) == 0
+		out.New = c.madeBy(out.Meta, start) && len(out.Members) == 0
 	}
 	return out, err
 }
@@ -365,11 +374,11 @@ func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
 		return nil, err
 	}
 	if emptyBody(resp.Body) {
-		return nil, &unreadableCreate{fmt.Errorf("scim: POST %s/Groups answered %d without the group", c.basePath, resp.StatusCode)}
+		return nil, &unreadableCreate{err: fmt.Errorf("scim: POST %s/Groups answered %d without the group", c.basePath, resp.StatusCode), answered: true}
 	}
 	var out Group
 	if err := c.decodeResource(http.MethodPost, "/Groups", resp.Body, &out); err != nil {
-		return nil, &unreadableCreate{err}
+		return nil, &unreadableCreate{err: err, answered: answersAs(resp.Body, SchemaGroup)}
 	}
 	return &out, nil
 }
@@ -492,7 +501,7 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		}
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
-	if found.DisplayName == g.DisplayName && (accepted(sendErr) || provenOurs(found.ExternalID, g.ExternalID, found.Meta, sentAt)) {
+	if found.DisplayName == g.DisplayName && (accepted(sendErr) || c.provenOurs(found.ExternalID, g.ExternalID, found.Meta, sentAt)) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -595,7 +604,7 @@ func createSettled[T any](ctx context.Context, c *Client, send func() (*T, error
 // out: its connection failed after sending, the server failed (5xx), or it
 // succeeded with an answer that does not say what it made.
 func mayHaveWritten(err error) bool {
-	if apierror.IsAmbiguous(err) || accepted(err) {
+	if apierror.IsAmbiguous(err) || unreadable(err) {
 		return true
 	}
 	var apiErr *apierror.Error
@@ -603,19 +612,43 @@ func mayHaveWritten(err error) bool {
 }
 
 // unreadableCreate is a 2xx to a create whose body is not the resource
-// with its id. The server says it acted, so something may now exist in dbt
-// that state would not hold: the create is settled by looking it up
-// (createSettled), never sent again, and never taken for a success unread.
-type unreadableCreate struct{ err error }
+// with its id. Something may now exist in dbt that state would not hold, so
+// the create is settled by looking it up (createSettled), never taken for a
+// success unread. answered says the body is dbt's own answer about the
+// resource (no body, or a SCIM resource of that type without its id): dbt
+// then carried this create out, and it is not sent again. Any other body (a
+// proxy's page, unrelated JSON) may not come from dbt at all, and is
+// treated as a lost answer.
+type unreadableCreate struct {
+	err      error
+	answered bool
+}
 
 func (e *unreadableCreate) Error() string { return e.err.Error() }
 func (e *unreadableCreate) Unwrap() error { return e.err }
 
-// accepted reports whether err is a create the server answered with a 2xx
-// that could not be read.
+// accepted reports whether err is a create dbt answered with a 2xx that
+// says it carried it out, though not what it made.
 func accepted(err error) bool {
 	var u *unreadableCreate
+	return errors.As(err, &u) && u.answered
+}
+
+// unreadable reports whether err is any 2xx to a create that could not be
+// read.
+func unreadable(err error) bool {
+	var u *unreadableCreate
 	return errors.As(err, &u)
+}
+
+// answersAs reports whether a create's 2xx body is a SCIM resource of
+// schema, bare or in dbt's envelope, though it lacks the id.
+func answersAs(body []byte, schema string) bool {
+	data, _, _ := unwrap(body)
+	var r struct {
+		Schemas []string `json:"schemas"`
+	}
+	return json.Unmarshal(data, &r) == nil && slices.Contains(r.Schemas, schema)
 }
 
 func usersPath(id string) string  { return "/Users/" + url.PathEscape(id) }
@@ -632,23 +665,38 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 	return q
 }
 
-// ExistedBefore reports whether a resource a create returned was made well
+// onServerClock turns a time of ours into the earliest time dbt's clock
+// can have shown then (serverAhead). ok is false until an answer carried a
+// Date header: without one, nothing is known of dbt's clock.
+func (c *Client) onServerClock(t time.Time) (time.Time, bool) {
+	if !c.serverDated.Load() {
+		return time.Time{}, false
+	}
+	return t.Add(time.Duration(c.serverAhead.Load())), true
+}
+
+// existedBefore reports whether a resource a create returned was made well
 // before sentAt, when that create was sent: dbt links an existing user or
 // group of the same name instead of creating one (its SCIM FAQ), and
-// answers with that object.
-func ExistedBefore(m *Meta, sentAt time.Time) bool {
+// answers with that object. It only decides a warning.
+func (c *Client) existedBefore(m *Meta, sentAt time.Time) bool {
+	if at, ok := c.onServerClock(sentAt); ok {
+		sentAt = at
+	}
 	return createdBefore(m, sentAt.Add(-createdSkew))
 }
 
 // madeBy reports whether meta shows the resource created by a request sent
-// at sentAt: created at or after it. Only the server's timestamp precision
-// is allowed for (sentAt is cut to the whole second), not clock skew. A
-// server clock behind ours makes a resource look older, never newer, so
-// what this guards (deleting a group again, taking an object over) then
-// does not happen: an admin's group made a minute before the apply is not
-// taken for the apply's own.
-func madeBy(m *Meta, sentAt time.Time) bool {
-	return createdSince(m, sentAt.Truncate(time.Second))
+// at sentAt (our clock): created at or after the earliest time dbt's clock
+// can have shown when the request reached it (onServerClock), cut to the
+// whole second for servers that date to the second. Comparing on dbt's own
+// clock means that a dbt clock ahead of ours does not make an admin's group,
+// made a minute before the apply, look made by it. Without a Date header
+// from dbt, nothing is shown: what this guards (deleting a group again,
+// taking an object over) then does not happen.
+func (c *Client) madeBy(m *Meta, sentAt time.Time) bool {
+	at, ok := c.onServerClock(sentAt)
+	return ok && createdSince(m, at.Truncate(time.Second))
 }
 
 // provenOurs reports whether an object found after a create whose answer
@@ -660,18 +708,24 @@ func madeBy(m *Meta, sentAt time.Time) bool {
 // objects. An object without meta.created and without an externalId is
 // never taken: dbt's spec does not require created, and anything of that
 // name would match.
-func provenOurs(foundExternalID, sentExternalID string, m *Meta, sentAt time.Time) bool {
+func (c *Client) provenOurs(foundExternalID, sentExternalID string, m *Meta, sentAt time.Time) bool {
 	if foundExternalID != sentExternalID {
 		return false
 	}
-	if madeBy(m, sentAt) {
+	if c.madeBy(m, sentAt) {
 		return true
 	}
 	if sentExternalID == "" {
 		return false
 	}
 	_, dated := metaTime(m, metaCreated)
-	return !dated || changedSince(m, sentAt)
+	if !dated {
+		return true
+	}
+	if at, ok := c.onServerClock(sentAt); ok {
+		return changedSince(m, at.Truncate(time.Second))
+	}
+	return false
 }
 
 // metaTime parses one of meta's timestamps; ok is false when it is absent
@@ -735,6 +789,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	resp, err := c.http.Do(ctx, transport.Request{Method: method, URL: target, Header: h, Body: raw})
 	if err != nil {
 		return nil, err
+	}
+	if date, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
+		c.serverAhead.Store(int64(date.Sub(c.now())))
+		c.serverDated.Store(true)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, path, resp)

@@ -42,6 +42,7 @@ type fakeSCIM struct {
 	mu     sync.Mutex
 	reqs   []recorded
 	handle func(w http.ResponseWriter, r *http.Request, body []byte)
+	date   time.Time // when set, the Date of every answer, as the server's clock
 }
 
 func newFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body []byte)) *fakeSCIM {
@@ -54,7 +55,11 @@ func newFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, b
 			Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), RawQuery: r.URL.RawQuery,
 			Header: r.Header.Clone(), Body: body,
 		})
+		date := f.date
 		f.mu.Unlock()
+		if !date.IsZero() {
+			w.Header().Set("Date", date.UTC().Format(http.TimeFormat))
+		}
 		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
 			http.Error(w, "bad auth "+got, http.StatusUnauthorized)
 			return
@@ -85,6 +90,18 @@ func (f *fakeSCIM) client(t *testing.T, mod ...func(*Config)) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// clientAt returns a client whose clock reads now, talking to a server whose
+// clock reads the same (to the second, in its Date header).
+func (f *fakeSCIM) clientAt(t *testing.T, now time.Time) *Client {
+	t.Helper()
+	f.mu.Lock()
+	f.date = now
+	f.mu.Unlock()
+	c := f.client(t)
+	c.now = func() time.Time { return now }
 	return c
 }
 
@@ -822,8 +839,7 @@ func TestCreateUserAmbiguous(t *testing.T) {
 					writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
 				}
 			})
-			c := f.client(t)
-			c.now = func() time.Time { return now }
+			c := f.clientAt(t, now)
 			req := in
 			if tt.input != nil {
 				req = *tt.input
@@ -893,8 +909,7 @@ func TestCreateGroupAmbiguousLinked(t *testing.T) {
 				}
 				writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{existing}})
 			})
-			c := f.client(t)
-			c.now = func() time.Time { return now }
+			c := f.clientAt(t, now)
 			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "Finance", ExternalID: "x"})
 			if tc.linked {
 				if err != nil || g == nil || g.ID != "old" || !g.Linked {
@@ -1326,8 +1341,7 @@ func TestCreateGroupNewOnlyWhenShown(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { writeJSON(w, 201, tc.answer) })
-			c := f.client(t)
-			c.now = func() time.Time { return now.Add(400 * time.Millisecond) }
+			c := f.clientAt(t, now.Add(400*time.Millisecond))
 			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
 			if err != nil {
 				t.Fatal(err)
@@ -1368,8 +1382,7 @@ func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
 				}
 				writeJSON(w, 200, ListResponse[User]{TotalResults: len(tc.listed), Resources: tc.listed})
 			})
-			c := f.client(t)
-			c.now = func() time.Time { return now }
+			c := f.clientAt(t, now)
 			u, err := c.CreateUser(context.Background(), User{UserName: "n@example.com", ExternalID: "e"})
 			posts := f.count(http.MethodPost)
 			if posts != 1 {
@@ -1396,8 +1409,7 @@ func TestCreateAnsweredWithoutIDIsLookedUp(t *testing.T) {
 		writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{{ID: "g9", DisplayName: "G",
 			Meta: &Meta{Created: now.Format(time.RFC3339)}}}})
 	})
-	c := f.client(t)
-	c.now = func() time.Time { return now }
+	c := f.clientAt(t, now)
 	g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
 	if err != nil || g.ID != "g9" || !g.New {
 		t.Fatalf("got %+v, %v", g, err)
@@ -1435,5 +1447,111 @@ func TestMemberListedInactiveIsReadFirst(t *testing.T) {
 		if r.Method == http.MethodPatch {
 			t.Error("the group was PATCHed although a member is no user")
 		}
+	}
+}
+
+// Whether a group is the create's own is read on dbt's clock, from the Date
+// of its answers: a dbt clock ahead of ours does not make an admin's group,
+// made a minute before the request, look new; one behind does not make the
+// group the request made look old. Without a Date, nothing is shown new.
+func TestCreateGroupNewOnServerClock(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		server  time.Duration // how far dbt's clock runs ahead of ours
+		created time.Duration // meta.created, on dbt's clock, from the request
+		dated   bool
+		isNew   bool
+	}{
+		{"dbt ahead, admin's group from a minute before", 2 * time.Minute, -time.Minute, true, false},
+		{"dbt ahead, made by the request", 2 * time.Minute, 300 * time.Millisecond, true, true},
+		{"dbt behind, made by the request", -3 * time.Minute, 300 * time.Millisecond, true, true},
+		{"dbt behind, admin's group from a minute before", -3 * time.Minute, -time.Minute, true, false},
+		{"no Date header", 0, 300 * time.Millisecond, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			serverNow := now.Add(tc.server)
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				if !tc.dated {
+					w.Header()["Date"] = nil // net/http adds none then
+				}
+				writeJSON(w, 201, Group{ID: "g", DisplayName: "G",
+					Meta: &Meta{Created: serverNow.Add(tc.created).Format(time.RFC3339Nano)}})
+			})
+			c := f.client(t)
+			if tc.dated {
+				f.mu.Lock()
+				f.date = serverNow
+				f.mu.Unlock()
+			}
+			c.now = func() time.Time { return now }
+			g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.New != tc.isNew {
+				t.Errorf("New = %v, want %v", g.New, tc.isNew)
+			}
+		})
+	}
+}
+
+// A 2xx whose body is not dbt's answer about the resource (a proxy's page)
+// may not come from dbt: what a lookup then finds is taken only on proof,
+// like after a lost answer. One that is dbt's answer takes the group of
+// exactly the name sent, and no other spelling.
+func TestCreateAnsweredByAnotherPeer(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	oktas := User{ID: "okta-user", UserName: "n@example.com", ExternalID: "00u-okta",
+		Meta: &Meta{Created: "2025-01-01T00:00:00Z", LastModified: "2025-01-01T00:00:00Z"}}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte("<html>Request blocked</html>"))
+			return
+		}
+		writeJSON(w, 200, ListResponse[User]{TotalResults: 1, Resources: []User{oktas}})
+	})
+	c := f.clientAt(t, now)
+	u, err := c.CreateUser(context.Background(), User{UserName: "n@example.com"})
+	if !apierror.IsKind(err, apierror.KindConflict) || u != nil {
+		t.Fatalf("got %+v, %v; want a conflict, not Okta's user taken over", u, err)
+	}
+	if n := f.count(http.MethodPost); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		answer func(w http.ResponseWriter)
+		listed Group
+		wantID string
+	}{
+		{"no body, the group of that name", func(w http.ResponseWriter) { w.WriteHeader(201) },
+			Group{ID: "g1", DisplayName: "Analysts"}, "g1"},
+		{"a group without id, another spelling listed", func(w http.ResponseWriter) {
+			writeJSON(w, 201, map[string]any{"schemas": []string{SchemaGroup}})
+		}, Group{ID: "g2", DisplayName: "analysts"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				if r.Method == http.MethodPost {
+					tc.answer(w)
+					return
+				}
+				writeJSON(w, 200, ListResponse[Group]{TotalResults: 1, Resources: []Group{tc.listed}})
+			})
+			g, err := f.clientAt(t, now).CreateGroup(context.Background(), Group{DisplayName: "Analysts"})
+			if tc.wantID == "" {
+				if !apierror.IsKind(err, apierror.KindConflict) {
+					t.Fatalf("got %+v, %v; want a conflict", g, err)
+				}
+				return
+			}
+			if err != nil || g.ID != tc.wantID || g.New {
+				t.Fatalf("got %+v, %v; want %s, not shown new", g, err, tc.wantID)
+			}
+		})
 	}
 }
