@@ -43,6 +43,7 @@ type Error struct {
 	Message    string // dbt's status.user_message, or the SCIM error "detail"
 	SCIMType   string // SCIM scimType, when present
 	API        string // APIAdmin or APISCIM
+	Attempts   int    // how many times the request was sent, when known (0: unknown)
 }
 
 // Error reads like
@@ -109,9 +110,10 @@ func IsNotFound(err error) bool { return IsKind(err, KindNotFound) }
 // whose body was cut off. The server may or may not have acted on it, so a
 // non-idempotent request must be reconciled, not blindly re-sent.
 type AmbiguousError struct {
-	Method string
-	Path   string // URL path only
-	Err    error
+	Method   string
+	Path     string // URL path only
+	Err      error
+	Attempts int // how many times the request was sent, the last one ambiguous (0: unknown)
 }
 
 func (e *AmbiguousError) Error() string {

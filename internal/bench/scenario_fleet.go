@@ -58,13 +58,15 @@ func (r *runner) fleet(ctx context.Context) error {
 		case "plan":
 			r.judgeRequests("plan of new resources: no requests", c, 0)
 		case "apply":
-			// A group is created, then its members are added with one PATCH
-			// (as Okta and Entra ID do; WIRE.md).
-			creates := n
+			// Each user and group is looked up by name, then created (as
+			// Okta does: the lookup tells a user or group dbt links from one
+			// the create made); a group's members are then added with one
+			// PATCH (as Okta and Entra ID do; WIRE.md).
+			creates := 2 * n
 			if k > 0 {
 				creates += g
 			}
-			r.judgeRequests("create: one request per resource, and one PATCH of members per group", c, creates)
+			r.judgeRequests("create: a lookup and a POST per resource, and one PATCH of members per group", c, creates)
 			r.judgeFleet(acct, c.ID)
 			continue
 		case "refresh":

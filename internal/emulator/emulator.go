@@ -241,9 +241,8 @@ func (e *Emulator) Plan() string {
 // the first matching fault or else a chaos fault, and otherwise routes it to
 // the admin or SCIM handlers.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// Date on the emulator's own clock, as a server dates its answers with
-	// the clock it dates its objects with: the client reads dbt's clock
-	// from it (net/http would otherwise set the machine's).
+	// Date on the emulator's own clock, the one it dates its objects with,
+	// as a server does (net/http would otherwise set the machine's).
 	w.Header().Set("Date", e.now().UTC().Format(http.TimeFormat))
 	// Read the whole body up front: the request log needs its size even when
 	// a fault means no handler reads it, and handlers get it as bytes.

@@ -357,16 +357,15 @@ func TestAccGuide_directoryFirstApply(t *testing.T) {
 	cli.ExpectEmptyPlan()
 }
 
-// dbt's spec does not require meta.created. When a group's create answer
-// leaves it out, nothing shows the group to be new, so a member failure
-// deletes nothing: a linked group, with its permissions, may be dbt's own.
-func TestAccLinking_groupNotShownNewIsNeverDeleted(t *testing.T) {
+// dbt's spec does not require meta.created, and the provider does not need
+// it: a group of a name that the lookup before the create did not find is
+// the apply's own, so when its members fail it is deleted again even if the
+// answer says nothing of when it was made.
+func TestAccLinking_undatedGroupOfTheApplyIsDeletedAgain(t *testing.T) {
 	srv, e := startInvitingEmulator(t)
 	p := acctest.DirectoryProviderBlockVia(srv, rewritingSCIM(t, srv, func(r *http.Request, body map[string]any) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Groups") {
-			if m, ok := body["meta"].(map[string]any); ok {
-				delete(m, "created")
-			}
+			delete(body, "meta")
 		}
 	}))
 	config := p + newUserInGroupConfig
@@ -374,14 +373,13 @@ func TestAccLinking_groupNotShownNewIsNeverDeleted(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.Factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				ExpectError: badInputDiagnostic(`Group "Analysts" may have existed already, and adding its members failed`,
-					"did not show it to be new", "So nothing was deleted", "terraform import dbt_scim_group.<name>"),
+				Config:      config,
+				ExpectError: badInputDiagnostic("the group created a moment before was deleted again", "All users must have licenses"),
 			},
 			{
 				PreConfig: func() {
-					if _, ok := e.GroupByDisplayName("Analysts"); !ok {
-						t.Error("a group not shown to be new was deleted")
+					if _, ok := e.GroupByDisplayName("Analysts"); ok {
+						t.Error("the apply's own group was left in dbt")
 					}
 				},
 				Config:             config,
@@ -520,9 +518,9 @@ resource "dbt_scim_group" "all" {
 }
 
 // A dbt group an admin made minutes before the apply, still without
-// members, is linked by the create. Clock skew is no reason to take it for
-// the apply's own: when its members cannot be added it is kept, with its
-// permissions, and the message says to import it.
+// members, is linked by the create; its age says nothing either way. When
+// its members cannot be added it is kept, with its permissions, and the
+// message says to import it.
 func TestAccLinking_recentDBTGroupIsNeverDeleted(t *testing.T) {
 	srv, e := startInvitingEmulator(t)
 	finance, err := e.CreateDBTGroup("Finance", nil, time.Now().Add(-4*time.Minute))
@@ -540,7 +538,7 @@ resource "dbt_scim_group" "finance" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ExpectError: badInputDiagnostic(`Group "Finance" may have existed already, and adding its members failed`,
+				ExpectError: badInputDiagnostic(`Group "Finance" was linked, but adding its members failed`,
 					"So nothing was deleted", "terraform import dbt_scim_group.<name> "+finance.ID),
 			},
 			{
@@ -557,11 +555,11 @@ resource "dbt_scim_group" "finance" {
 	})
 }
 
-// Whether a group is the apply's own is read on dbt's clock (the Date of
-// its answers), not this machine's. With dbt's clock ahead, an admin's
-// group made a minute before the apply is kept when its members fail; with
-// it ahead or behind, the group the apply made is deleted again.
-func TestAccLinking_groupAgeOnDBTClock(t *testing.T) {
+// Whether a group is the apply's own does not depend on clocks: with dbt's
+// clock ahead of this machine's, an admin's group made a minute before the
+// apply is kept when its members fail; with it ahead or behind, the group
+// the apply made is deleted again.
+func TestAccLinking_groupOwnershipIgnoresClocks(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		ahead   time.Duration
@@ -582,7 +580,7 @@ func TestAccLinking_groupAgeOnDBTClock(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			want := badInputDiagnostic(`Group "Finance" may have existed already, and adding its members failed`,
+			want := badInputDiagnostic(`Group "Finance" was linked, but adding its members failed`,
 				"So nothing was deleted")
 			if tc.deleted {
 				want = badInputDiagnostic("the group created a moment before was deleted", "All users must have licenses")

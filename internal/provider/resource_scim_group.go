@@ -71,9 +71,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
 			"groups by name, so `display_name` is what connects this group to access in dbt: creating a group " +
 			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
-			"warns that it did when dbt's answer shows the group created more than five minutes before the " +
-			"request (`meta.created`). A group is deleted again after " +
-			"its members fail only when that answer shows it made by the apply.\n\n" +
+			"warns that it did: the provider looks the name up before it creates the group, as Okta does. A " +
+			"group is deleted again after its members fail only when that lookup found none of its name.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
 			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +
@@ -171,10 +170,10 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	plan.ID = types.StringValue(created.ID)
 	if created.Linked {
 		resp.Diagnostics.AddAttributeWarning(path.Root("display_name"), fmt.Sprintf("dbt linked its existing group %q", name),
-			fmt.Sprintf("dbt already had a group named %q (SCIM id %s, created %s) and linked it instead of creating "+
+			fmt.Sprintf("dbt already had a group named %q (SCIM id %s%s) and linked it instead of creating "+
 				"one, as its SCIM FAQ describes: it keeps its permissions, is SCIM-managed now, and this resource "+
 				"manages it. With members set, members not listed there are removed on the next apply; destroying "+
-				"the resource deletes the group.", name, created.ID, created.Meta.Created))
+				"the resource deletes the group.", name, created.ID, createdNote(created.Meta)))
 	}
 	if ids := plan.Members.IDs(); !plan.Members.IsNull() && len(ids) > 0 {
 		if err := r.data.scim.UpdateGroupMembers(ctx, created.ID, ids, nil); err != nil {
@@ -219,8 +218,9 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 }
 
 // keepLinked handles a group whose members could not all be added and
-// that is not shown to be new: dbt linked it, or its answer did not say when
-// it was made. It may be dbt's own, with its permissions, so it is not
+// that is not certainly the create's own (scim.Group.New): dbt linked it, or
+// dbt answered with members, or the request was sent more than once. It may
+// be dbt's own, with its permissions, so it is not
 // deleted. Nor does it go into the state: Terraform taints an object whose
 // create failed, and replacing a tainted group would delete it. Importing
 // it, as the message says, makes it this resource's.
@@ -232,8 +232,9 @@ func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimG
 	}
 	resp.Diagnostics.AddError(summary,
 		apiErrorDetail(err)+"\n\nThe group (SCIM id "+id+") may have existed in dbt before this apply: dbt linked "+
-			"it, or its answer did not show it to be new. So nothing was deleted; members added before the failure "+
-			"stay. Import it and apply again:\n\n"+
+			"it, or the create cannot be shown to have made it (dbt answered with members, or the request had to "+
+			"be sent again after a refusal, leaving time for someone else to make it). So nothing was deleted; "+
+			"members added before the failure stay. Import it and apply again:\n\n"+
 			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }
 
@@ -462,3 +463,12 @@ func (m *scimGroupModel) fill(g *scim.Group, withMembers bool) {
 }
 
 // --- member ids: a set of strings that scales --------------------------------
+
+// createdNote is ", created <time>" when dbt's answer says when the object
+// was made (its spec does not require meta.created), else nothing.
+func createdNote(m *scim.Meta) string {
+	if m == nil || m.Created == "" {
+		return ""
+	}
+	return ", created " + m.Created
+}

@@ -85,8 +85,7 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"warning, and the next apply creates it again.\n\n" +
 			"**Creating** follows dbt's SCIM FAQ: when `user_name` equals the email of a user dbt already has, " +
 			"exactly and including case, dbt links that user (they become SCIM-managed) and the apply warns " +
-			"that it did when dbt's answer shows the user created more than five minutes before the request " +
-			"(`meta.created`). dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
+			"that it did: the provider looks the `user_name` up before it creates the user, as Okta does. dbt documents the exact match, not how it answers a `user_name` that differs only in case; if " +
 			"it refuses one as taken, the error gives the exact spelling. A " +
 			"user new to dbt is emailed an invitation and holds no license until they accept it, so dbt refuses " +
 			"to add them to a group before then (see the guide *Manage users and groups with Terraform*).\n\n" +
@@ -186,11 +185,11 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = types.StringValue(u.ID)
 	if u.Linked {
 		resp.Diagnostics.AddAttributeWarning(path.Root("user_name"), fmt.Sprintf("dbt linked its existing user %q", userName),
-			fmt.Sprintf("dbt already had a user who signs in as %q (SCIM id %s, created %s), or the record it keeps of "+
+			fmt.Sprintf("dbt already had a user who signs in as %q (SCIM id %s%s), or the record it keeps of "+
 				"one deleted earlier, and linked them instead of creating one, as its SCIM FAQ describes: the user is "+
 				"SCIM-managed now, and this resource manages them. Destroying it "+
 				"deactivates them (or deletes them, with delete_on_destroy).",
-				userName, u.ID, u.Meta.Created))
+				userName, u.ID, createdNote(u.Meta)))
 	}
 	warnIfDiffers(&resp.Diagnostics, plan, u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)

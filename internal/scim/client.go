@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
@@ -30,12 +29,6 @@ const DefaultPageSize = 1000
 
 // acceptHeader prefers SCIM's media type but takes dbt's plain JSON too.
 const acceptHeader = MediaType + ", application/json"
-
-// createdSkew is how far before our POST a resource's meta.created may lie
-// and the resource still not be reported as linked (ExistedBefore): the
-// warning is given only when clock skew cannot explain the gap. It never
-// widens what is deleted or taken over (madeBy).
-const createdSkew = 5 * time.Minute
 
 // Config configures a Client.
 type Config struct {
@@ -69,18 +62,9 @@ type Client struct {
 	token       string
 	pageSize    int
 	maxPatchOps int
-	now         func() time.Time
 
 	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
 	retryWait      time.Duration // pause before sending a create again
-
-	// serverAhead is a lower bound on how far dbt's clock runs ahead of
-	// ours (negative when behind), in nanoseconds, taken from the Date
-	// header of the latest answer: dbt stamps Date, cut to the second, no
-	// later than we receive it, so Date minus our time of receipt is never
-	// more than the true offset. serverDated says one has been seen.
-	serverAhead atomic.Int64
-	serverDated atomic.Bool
 
 	// The outcome of the one discovery request that tells a 404 on an
 	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
@@ -125,7 +109,6 @@ func NewClient(cfg Config) (*Client, error) {
 		token:       cfg.Token,
 		pageSize:    cfg.PageSize,
 		maxPatchOps: cfg.MaxPatchOps,
-		now:         time.Now,
 
 		createAttempts: 1 + max(cfg.MaxRetries, 0),
 		retryWait:      cfg.RetryWaitMin,
@@ -194,34 +177,55 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 	return users, err
 }
 
-// CreateUser creates u. An existing userName is an *apierror.Error of
-// KindConflict. When the request fails after it was sent, the user is
-// looked up rather than sent again; see reconcileUser.
+// CreateUser creates u. First, as Okta does before it creates a user, it
+// looks the userName up (prior): dbt links an existing user of that email
+// instead of creating one (its SCIM FAQ), and knowing what was there before
+// the request tells a linked user from a new one, and our lost create from
+// someone else's user, without comparing clocks. A userName dbt refuses as
+// taken is an *apierror.Error of KindConflict. When the request fails after
+// it was sent, the user is looked up rather than sent again; see
+// reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	start := c.now()
-	out, err := createSettled(ctx, c,
-		func() (*User, error) { return c.postUser(ctx, u) },
-		func(sentAt time.Time, err error) (*User, error) { return c.reconcileUser(ctx, u, sentAt, err) })
+	before, err := c.priorUsers(ctx, u.UserName)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := createSettled(ctx, c,
+		func() (*User, int, error) { return c.postUser(ctx, u) },
+		func(err error) (*User, error) { return c.reconcileUser(ctx, u, before, err) })
 	if out != nil {
-		out.Linked = c.existedBefore(out.Meta, start)
+		out.Linked = before.has(out.ID)
 	}
 	return out, err
 }
 
-func (c *Client) postUser(ctx context.Context, u User) (*User, error) {
+// priorUsers lists the users whose userName is userName, compared without
+// regard to case, before a create.
+func (c *Client) priorUsers(ctx context.Context, userName string) (prior, error) {
+	users, err := c.ListUsers(ctx, FilterEq("userName", userName))
+	if err != nil {
+		return nil, fmt.Errorf("scim: looking up user %q before creating it: %w", userName, err)
+	}
+	p := prior{}
+	for _, u := range users {
+		if strings.EqualFold(u.UserName, userName) {
+			p[u.ID] = u.ExternalID
+		}
+	}
+	return p, nil
+}
+
+func (c *Client) postUser(ctx context.Context, u User) (*User, int, error) {
 	resp, err := c.do(ctx, http.MethodPost, "/Users", nil, u)
 	if err != nil {
-		return nil, err
-	}
-	if emptyBody(resp.Body) {
-		return nil, &unreadableCreate{err: fmt.Errorf("scim: POST %s/Users answered %d without the user", c.basePath, resp.StatusCode), answered: true}
+		return nil, 0, err
 	}
 	var out User
-	if err := c.decodeResource(http.MethodPost, "/Users", resp.Body, &out); err != nil {
-		return nil, &unreadableCreate{err: err, answered: answersAs(resp.Body, SchemaUser)}
+	if err := c.readCreate(resp, "/Users", SchemaUser, &out); err != nil {
+		return nil, 0, err
 	}
 	c.remember(&out)
-	return &out, nil
+	return &out, resp.Attempts, nil
 }
 
 // PatchUser applies ops to a user and returns the user afterwards: from the
@@ -255,12 +259,13 @@ func (c *Client) writeUser(ctx context.Context, method, id string, body any) (*U
 
 // reconcileUser settles a POST whose outcome is unknown by looking the
 // userName up instead of sending it again, which could create the user
-// twice or fail with a conflict against our own lost request. After a 2xx
-// without the user, the user of exactly that userName is dbt's answer (made
-// or linked). Otherwise a user found is taken only on provenOurs; if not,
-// it was there already, which is the conflict the server would have
-// reported.
-func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, sendErr error) (*User, error) {
+// twice or fail with a conflict against our own lost request. What the
+// lookup finds is the create's result when it was not there before it
+// (prior), or when dbt answered 2xx and it is the user of exactly that
+// userName (dbt linked it), or when our request wrote its own externalId
+// onto it. Anything else was there already, which is the conflict the
+// server would have reported.
+func (c *Client) reconcileUser(ctx context.Context, u User, before prior, sendErr error) (*User, error) {
 	found, err := c.FindUserByUserName(ctx, u.UserName)
 	if err != nil {
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", u.UserName, err, sendErr) //nolint:errorlint // the send error is the one callers match
@@ -271,9 +276,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, sentAt time.Time, se
 		}
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if (accepted(sendErr) && found.UserName == u.UserName) || c.provenOurs(found.ExternalID, u.ExternalID, found.Meta, sentAt) {
-		// dbt said it carried this create out, and this is the user of
-		// that name; or the lookup shows our request made it, or linked it.
+	if before.madeOrLinked(found.ID, found.ExternalID, u.ExternalID, accepted(sendErr) && found.UserName == u.UserName) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -351,36 +354,74 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 	return groups, nil
 }
 
-// CreateGroup creates g. When the request fails after it was sent, the
-// group is looked up by displayName rather than sent again.
+// CreateGroup creates g. Like CreateUser it first looks the displayName up
+// (prior), so that it knows whether dbt linked an existing group (Linked)
+// and whether the group is certainly the create's own (New), the only kind
+// that may be deleted again to undo a create: it did not exist before, the
+// POST went through at its first attempt (a retry after a 429 leaves time
+// for someone else to make it), and dbt answered with no members. When the
+// request fails after it was sent, the group is looked up by displayName
+// rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
-	start := c.now()
-	out, err := createSettled(ctx, c,
-		func() (*Group, error) { return c.postGroup(ctx, g) },
-		func(sentAt time.Time, err error) (*Group, error) { return c.reconcileGroup(ctx, g, sentAt, err) })
+	before, err := c.priorGroups(ctx, g.DisplayName)
+	if err != nil {
+		return nil, err
+	}
+	out, attempts, err := createSettled(ctx, c,
+		func() (*Group, int, error) { return c.postGroup(ctx, g) },
+		func(err error) (*Group, error) { return c.reconcileGroup(ctx, g, before, err) })
 	if out != nil {
-		out.Linked = c.existedBefore(out.Meta, start)
-		// Only a group shown to be made by this request may be deleted
-		// again: dbt's spec does not require meta.created, and a group it
-		// linked can come back with members although none were sent.
-		out.New = c.madeBy(out.Meta, start) && len(out.Members) == 0
+		out.Linked = before.has(out.ID)
+		out.New = !out.Linked && attempts == 1 && len(out.Members) == 0
 	}
 	return out, err
 }
 
-func (c *Client) postGroup(ctx context.Context, g Group) (*Group, error) {
+// priorGroups lists the groups named name, compared without regard to
+// case, before a create.
+func (c *Client) priorGroups(ctx context.Context, name string) (prior, error) {
+	groups, err := c.ListGroups(ctx, FilterEq("displayName", name), false)
+	if err != nil {
+		return nil, fmt.Errorf("scim: looking up group %q before creating it: %w", name, err)
+	}
+	p := prior{}
+	for _, g := range groups {
+		if strings.EqualFold(g.DisplayName, name) {
+			p[g.ID] = g.ExternalID
+		}
+	}
+	return p, nil
+}
+
+func (c *Client) postGroup(ctx context.Context, g Group) (*Group, int, error) {
 	resp, err := c.do(ctx, http.MethodPost, "/Groups", nil, g)
 	if err != nil {
-		return nil, err
-	}
-	if emptyBody(resp.Body) {
-		return nil, &unreadableCreate{err: fmt.Errorf("scim: POST %s/Groups answered %d without the group", c.basePath, resp.StatusCode), answered: true}
+		return nil, 0, err
 	}
 	var out Group
-	if err := c.decodeResource(http.MethodPost, "/Groups", resp.Body, &out); err != nil {
-		return nil, &unreadableCreate{err: err, answered: answersAs(resp.Body, SchemaGroup)}
+	if err := c.readCreate(resp, "/Groups", SchemaGroup, &out); err != nil {
+		return nil, 0, err
 	}
-	return &out, nil
+	return &out, resp.Attempts, nil
+}
+
+// readCreate decodes a create's 2xx answer into out. One that does not
+// carry the resource with its id is an *unreadableCreate, settled by a
+// lookup. It counts as dbt's answer (answered) only when it is a 201
+// without a body or a SCIM resource of schema without its id: a 200 or 204
+// without a body, or a page that is no SCIM resource, may come from a proxy
+// that never passed the request on.
+func (c *Client) readCreate(resp *transport.Response, path, schema string, out any) error {
+	if emptyBody(resp.Body) {
+		return &unreadableCreate{
+			err:      fmt.Errorf("scim: POST %s%s answered %d without a body", c.basePath, path, resp.StatusCode),
+			answered: resp.StatusCode == http.StatusCreated, attempts: resp.Attempts,
+		}
+	}
+	if err := c.decodeResource(http.MethodPost, path, resp.Body, out); err != nil {
+		return &unreadableCreate{err: err, answered: answersAs(resp.Body, schema), attempts: resp.Attempts}
+	}
+	return nil
 }
 
 // PatchGroup applies ops to a group. The server may answer 200 with the
@@ -490,7 +531,7 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 
 // reconcileGroup is reconcileUser for groups, matched by exact displayName:
 // a group dbt linked in answer to the lost request is ours too.
-func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, sendErr error) (*Group, error) {
+func (c *Client) reconcileGroup(ctx context.Context, g Group, before prior, sendErr error) (*Group, error) {
 	found, err := c.FindGroupByDisplayName(ctx, g.DisplayName, true)
 	if err != nil {
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent, and looking it up to learn whether it was created failed too (%v): %w", g.DisplayName, err, sendErr) //nolint:errorlint // the send error is the one callers match
@@ -501,7 +542,7 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		}
 		return nil, fmt.Errorf("scim: creating group %q failed after it was sent; %w: %w", g.DisplayName, ErrNotCreated, sendErr)
 	}
-	if found.DisplayName == g.DisplayName && (accepted(sendErr) || c.provenOurs(found.ExternalID, g.ExternalID, found.Meta, sentAt)) {
+	if found.DisplayName == g.DisplayName && before.madeOrLinked(found.ID, found.ExternalID, g.ExternalID, accepted(sendErr)) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -512,6 +553,36 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, sentAt time.Time, 
 		Message:    fmt.Sprintf("group %q already exists (id %s) and was not created by this request", g.DisplayName, found.ID),
 		SCIMType:   ErrUniqueness,
 		API:        apierror.APISCIM,
+	}
+}
+
+// prior is what a lookup before a create found of the name it creates: the
+// ids of the users or groups, each with its externalId then.
+type prior map[string]string
+
+// has reports whether id was there before the create.
+func (p prior) has(id string) bool {
+	_, ok := p[id]
+	return ok
+}
+
+// madeOrLinked reports whether an object found after a create whose answer
+// was lost (or unreadable) is that create's result: it was not there before
+// the create, so the create made it (or someone else did in the moments
+// between, which nothing can tell apart); or dbt answered the create with a
+// 2xx (answered) and this is the object of that name it linked; or it was
+// there, and now carries the create's own externalId, not empty, which it
+// did not before: the create linked it and wrote that. An object that was
+// there already and shows nothing of the create is not taken.
+func (p prior) madeOrLinked(id, foundExternalID, sentExternalID string, answered bool) bool {
+	was, existed := p[id]
+	switch {
+	case !existed:
+		return true
+	case answered:
+		return true
+	default:
+		return sentExternalID != "" && foundExternalID == sentExternalID && was != sentExternalID
 	}
 }
 
@@ -581,23 +652,41 @@ var ErrNotCreated = errors.New("nothing was created, so it is safe to send again
 // reconcile what happened instead of re-sending blindly. Only when the lookup
 // proves nothing was created is the create sent again, up to 1+MaxRetries
 // times, so a transient fault does not fail an apply that a retry fixes.
-func createSettled[T any](ctx context.Context, c *Client, send func() (*T, error), reconcile func(sentAt time.Time, err error) (*T, error)) (*T, error) {
+//
+// attempts is how many times the transport sent the create that settled it
+// (retries after a 429 included), 0 when not known.
+func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, error), reconcile func(err error) (*T, error)) (out *T, attempts int, err error) {
 	for attempt := 1; ; attempt++ {
-		sentAt := c.now()
-		out, err := send()
+		out, attempts, err := send()
 		if err == nil || !mayHaveWritten(err) {
-			return out, err
+			return out, attempts, err
 		}
-		found, rerr := reconcile(sentAt, err)
+		found, rerr := reconcile(err)
 		if !errors.Is(rerr, ErrNotCreated) || attempt >= c.createAttempts {
-			return found, rerr
+			return found, attemptsOf(err), rerr
 		}
 		select {
 		case <-ctx.Done():
-			return nil, rerr
+			return nil, 0, rerr
 		case <-time.After(c.retryWait):
 		}
 	}
+}
+
+// attemptsOf is how many times a failed request was sent, 0 when not known.
+func attemptsOf(err error) int {
+	var amb *apierror.AmbiguousError
+	var unread *unreadableCreate
+	var apiErr *apierror.Error
+	switch {
+	case errors.As(err, &unread):
+		return unread.attempts
+	case errors.As(err, &amb):
+		return amb.Attempts
+	case errors.As(err, &apiErr):
+		return apiErr.Attempts
+	}
+	return 0
 }
 
 // mayHaveWritten says whether a failed request may still have been carried
@@ -622,6 +711,7 @@ func mayHaveWritten(err error) bool {
 type unreadableCreate struct {
 	err      error
 	answered bool
+	attempts int
 }
 
 func (e *unreadableCreate) Error() string { return e.err.Error() }
@@ -665,100 +755,6 @@ func membersQuery(q url.Values, withMembers bool) url.Values {
 	return q
 }
 
-// onServerClock turns a time of ours into the earliest time dbt's clock
-// can have shown then (serverAhead). ok is false until an answer carried a
-// Date header: without one, nothing is known of dbt's clock.
-func (c *Client) onServerClock(t time.Time) (time.Time, bool) {
-	if !c.serverDated.Load() {
-		return time.Time{}, false
-	}
-	return t.Add(time.Duration(c.serverAhead.Load())), true
-}
-
-// existedBefore reports whether a resource a create returned was made well
-// before sentAt, when that create was sent: dbt links an existing user or
-// group of the same name instead of creating one (its SCIM FAQ), and
-// answers with that object. It only decides a warning.
-func (c *Client) existedBefore(m *Meta, sentAt time.Time) bool {
-	if at, ok := c.onServerClock(sentAt); ok {
-		sentAt = at
-	}
-	return createdBefore(m, sentAt.Add(-createdSkew))
-}
-
-// madeBy reports whether meta shows the resource created by a request sent
-// at sentAt (our clock): created at or after the earliest time dbt's clock
-// can have shown when the request reached it (onServerClock), cut to the
-// whole second for servers that date to the second. Comparing on dbt's own
-// clock means that a dbt clock ahead of ours does not make an admin's group,
-// made a minute before the apply, look made by it. Without a Date header
-// from dbt, nothing is shown: what this guards (deleting a group again,
-// taking an object over) then does not happen.
-func (c *Client) madeBy(m *Meta, sentAt time.Time) bool {
-	at, ok := c.onServerClock(sentAt)
-	return ok && createdSince(m, at.Truncate(time.Second))
-}
-
-// provenOurs reports whether an object found after a create whose answer
-// was lost is that create's result. Its externalId must be the request's,
-// and either meta shows it made by the request (madeBy), or it is an older
-// object dbt linked (an existing user or group, or a deleted user's
-// record): then only the request's own externalId, not empty, ties it to
-// us, together with a change since the request whenever dbt dates its
-// objects. An object without meta.created and without an externalId is
-// never taken: dbt's spec does not require created, and anything of that
-// name would match.
-func (c *Client) provenOurs(foundExternalID, sentExternalID string, m *Meta, sentAt time.Time) bool {
-	if foundExternalID != sentExternalID {
-		return false
-	}
-	if c.madeBy(m, sentAt) {
-		return true
-	}
-	if sentExternalID == "" {
-		return false
-	}
-	_, dated := metaTime(m, metaCreated)
-	if !dated {
-		return true
-	}
-	if at, ok := c.onServerClock(sentAt); ok {
-		return changedSince(m, at.Truncate(time.Second))
-	}
-	return false
-}
-
-// metaTime parses one of meta's timestamps; ok is false when it is absent
-// or unreadable, which every caller treats as "not shown".
-func metaTime(m *Meta, field func(*Meta) string) (t time.Time, ok bool) {
-	if m == nil || field(m) == "" {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, field(m))
-	return t, err == nil
-}
-
-func metaCreated(m *Meta) string  { return m.Created }
-func metaModified(m *Meta) string { return m.LastModified }
-
-// createdBefore reports whether meta.created is shown and before t.
-func createdBefore(m *Meta, t time.Time) bool {
-	created, ok := metaTime(m, metaCreated)
-	return ok && created.Before(t)
-}
-
-// createdSince reports whether meta.created is shown and not before t.
-func createdSince(m *Meta, t time.Time) bool {
-	created, ok := metaTime(m, metaCreated)
-	return ok && !created.Before(t)
-}
-
-// changedSince reports whether meta.lastModified is shown and not before t.
-func changedSince(m *Meta, t time.Time) bool {
-	modified, ok := metaTime(m, metaModified)
-	return ok && !modified.Before(t)
-}
-
 func emptyBody(b []byte) bool { return len(strings.TrimSpace(string(b))) == 0 }
 
 // do sends one request and turns a non-2xx answer into an *apierror.Error.
@@ -789,10 +785,6 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	resp, err := c.http.Do(ctx, transport.Request{Method: method, URL: target, Header: h, Body: raw})
 	if err != nil {
 		return nil, err
-	}
-	if date, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
-		c.serverAhead.Store(int64(date.Sub(c.now())))
-		c.serverDated.Store(true)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, path, resp)
@@ -944,6 +936,7 @@ func (c *Client) apiError(method, path string, resp *transport.Response) error {
 		Method:     method,
 		Path:       c.basePath + path,
 		API:        apierror.APISCIM,
+		Attempts:   resp.Attempts,
 	}
 	detail, scimType, raw := errorText(resp.Body)
 	switch {

@@ -119,8 +119,8 @@ type User struct {
 	DBT        *DBTUserExtension `json:"urn:ietf:params:scim:schemas:extension:dbtLabs:2.0:User,omitempty"`
 	Meta       *Meta             `json:"meta,omitempty"`
 
-	// Linked is set by CreateUser when dbt answered with a user made well
-	// before the request: an existing dbt user it linked (ExistedBefore).
+	// Linked is set by CreateUser when dbt answered with a user that the
+	// lookup before the request found: an existing dbt user it linked.
 	Linked bool `json:"-"`
 }
 
@@ -142,12 +142,13 @@ type Group struct {
 	Members     []Member `json:"members,omitempty"`
 	Meta        *Meta    `json:"meta,omitempty"`
 
-	// Linked is set by CreateGroup when dbt answered with a group made well
-	// before the request: an existing dbt group it linked (ExistedBefore).
+	// Linked is set by CreateGroup when dbt answered with a group that the
+	// lookup before the request found: an existing dbt group it linked.
 	Linked bool `json:"-"`
-	// New is set by CreateGroup only when the answer shows the group was
-	// made by that request: created since it was sent, and without members.
-	// Nothing else may be deleted to undo a create.
+	// New is set by CreateGroup only when the group is certainly that
+	// create's own: no group of its name was there before, the POST was
+	// sent once, and dbt answered without members. Nothing else may be
+	// deleted to undo a create.
 	New bool `json:"-"`
 }
 

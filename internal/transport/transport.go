@@ -116,6 +116,8 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
 }
 
 // New returns a Client for cfg.
@@ -319,7 +321,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if hresp.StatusCode >= 300 && hresp.StatusCode < 400 {
 			return nil, c.redirectError(cl, hresp)
 		}
-		return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b}, nil
+		return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b, Attempts: int(cl.attempt.Load())}, nil
 	}
 	if err == nil {
 		err = errors.New("no response")
@@ -362,7 +364,7 @@ func (c *Client) transportError(ctx context.Context, cl *call, err error) error 
 	// A read changes nothing, so its failure is never ambiguous: callers
 	// (and users) are told to reconcile only where a write may have happened.
 	if cl.sentThenFailed.Load() && cl.method != http.MethodGet && cl.method != http.MethodHead {
-		return &apierror.AmbiguousError{Method: cl.method, Path: cl.path, Err: err}
+		return &apierror.AmbiguousError{Method: cl.method, Path: cl.path, Err: err, Attempts: int(cl.attempt.Load())}
 	}
 	return fmt.Errorf("dbt API: %s %s: %w", cl.method, cl.path, err)
 }
