@@ -71,8 +71,9 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Entra ID) pushes it. Needs the provider's `scim_token`. dbt matches SCIM groups to its permission " +
 			"groups by name, so `display_name` is what connects this group to access in dbt: creating a group " +
 			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
-			"warns that it did: the provider looks the name up before it creates the group, as Okta does. A " +
-			"group is deleted again after its members fail only when that lookup found none of its name.\n\n" +
+			"warns that it did: the provider looks the name up before it creates the group. A " +
+			"group is deleted again after its members fail only when it is shown to be the apply's own: that " +
+			"lookup found none of its name, and the create was sent once.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
 			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +
@@ -218,7 +219,7 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 }
 
 // keepLinked handles a group whose members could not all be added and
-// that is not certainly the create's own (scim.Group.New): dbt linked it, or
+// that is not shown to be the create's own (scim.Group.New): dbt linked it, or
 // dbt answered with members, or the request was sent more than once. It may
 // be dbt's own, with its permissions, so it is not
 // deleted. Nor does it go into the state: Terraform taints an object whose
@@ -233,7 +234,7 @@ func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimG
 	resp.Diagnostics.AddError(summary,
 		apiErrorDetail(err)+"\n\nThe group (SCIM id "+id+") may have existed in dbt before this apply: dbt linked "+
 			"it, or the create cannot be shown to have made it (dbt answered with members, or the request had to "+
-			"be sent again after a refusal, leaving time for someone else to make it). So nothing was deleted; "+
+			"be sent again after a refusal or a lost answer, leaving time for someone else to make it). So nothing was deleted; "+
 			"members added before the failure stay. Import it and apply again:\n\n"+
 			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }

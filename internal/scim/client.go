@@ -186,6 +186,7 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 // it was sent, the user is looked up rather than sent again; see
 // reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
+	lookedUp := time.Now()
 	before, err := c.priorUsers(ctx, u.UserName)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 		func() (*User, int, error) { return c.postUser(ctx, u) },
 		func(err error) (*User, error) { return c.reconcileUser(ctx, u, before, err) })
 	if out != nil {
-		out.Linked = before.has(out.ID)
+		out.Linked = before.has(out.ID) || datedLongBefore(out.Meta, lookedUp)
 	}
 	return out, err
 }
@@ -276,7 +277,7 @@ func (c *Client) reconcileUser(ctx context.Context, u User, before prior, sendEr
 		}
 		return nil, fmt.Errorf("scim: creating user %q failed after it was sent; %w: %w", u.UserName, ErrNotCreated, sendErr)
 	}
-	if before.madeOrLinked(found.ID, found.ExternalID, u.ExternalID, accepted(sendErr) && found.UserName == u.UserName) {
+	if found.UserName == u.UserName && before.madeOrLinked(found.ID, found.ExternalID, u.ExternalID, accepted(sendErr)) {
 		return found, nil
 	}
 	return nil, &apierror.Error{
@@ -363,6 +364,7 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 // request fails after it was sent, the group is looked up by displayName
 // rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
+	lookedUp := time.Now()
 	before, err := c.priorGroups(ctx, g.DisplayName)
 	if err != nil {
 		return nil, err
@@ -371,7 +373,7 @@ func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 		func() (*Group, int, error) { return c.postGroup(ctx, g) },
 		func(err error) (*Group, error) { return c.reconcileGroup(ctx, g, before, err) })
 	if out != nil {
-		out.Linked = before.has(out.ID)
+		out.Linked = before.has(out.ID) || datedLongBefore(out.Meta, lookedUp)
 		out.New = !out.Linked && attempts == 1 && len(out.Members) == 0
 	}
 	return out, err
@@ -556,6 +558,25 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, before prior, send
 	}
 }
 
+// linkedSkew is how long before the lookup an object's meta.created must lie
+// for datedLongBefore: more than clocks are likely to disagree by.
+const linkedSkew = 5 * time.Minute
+
+// datedLongBefore reports whether meta shows the object created well before
+// t, when the lookup before its create was sent. It only ever adds to what
+// counts as linked (never deleted again): it keeps a dbt group safe should
+// dbt's filtered list leave out one it would link (dbt does not document
+// which objects its filters return), and it names the record dbt keeps of
+// a deleted user, which filtered lists leave out, as linked. An absent or
+// unreadable meta.created says nothing.
+func datedLongBefore(m *Meta, t time.Time) bool {
+	if m == nil || m.Created == "" {
+		return false
+	}
+	created, err := time.Parse(time.RFC3339Nano, m.Created)
+	return err == nil && created.Before(t.Add(-linkedSkew))
+}
+
 // prior is what a lookup before a create found of the name it creates: the
 // ids of the users or groups, each with its externalId then.
 type prior map[string]string
@@ -654,15 +675,24 @@ var ErrNotCreated = errors.New("nothing was created, so it is safe to send again
 // times, so a transient fault does not fail an apply that a retry fixes.
 //
 // attempts is how many times the transport sent the create that settled it
-// (retries after a 429 included), 0 when not known.
+// (retries after a 429 included), 0 when not known or when the create had
+// to be sent again after a lost answer.
 func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, error), reconcile func(err error) (*T, error)) (out *T, attempts int, err error) {
 	for attempt := 1; ; attempt++ {
 		out, attempts, err := send()
+		if attempt > 1 {
+			// An earlier send was lost: the time it took, and the lookup
+			// after it, left room for someone else to make the object.
+			attempts = 0
+		}
 		if err == nil || !mayHaveWritten(err) {
 			return out, attempts, err
 		}
 		found, rerr := reconcile(err)
 		if !errors.Is(rerr, ErrNotCreated) || attempt >= c.createAttempts {
+			if attempt > 1 {
+				return found, 0, rerr
+			}
 			return found, attemptsOf(err), rerr
 		}
 		select {

@@ -1317,7 +1317,10 @@ func TestCreateGroupNewOnlyWhenShown(t *testing.T) {
 		linked bool
 	}{
 		{"none before", nil, Group{ID: "g", DisplayName: "G"}, 0, true, false},
-		{"none before, dated long ago", nil, Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}, 0, true, false},
+		// dbt does not document that its filters list the groups it would
+		// link: a group dated long before is taken as linked all the same.
+		{"none listed before, but dated long ago", nil, Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: "2025-01-01T00:00:00Z"}}, 0, false, true},
+		{"none before, dated now", nil, Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: time.Now().UTC().Format(time.RFC3339)}}, 0, true, false},
 		{"linked: there before", []Group{{ID: "g", DisplayName: "g"}}, Group{ID: "g", DisplayName: "G"}, 0, false, true},
 		{"answered with members", nil, Group{ID: "g", DisplayName: "G", Members: []Member{{Value: "1"}}}, 0, false, false},
 		{"sent again after a 429", nil, Group{ID: "g", DisplayName: "G"}, 1, false, false},
@@ -1510,5 +1513,60 @@ func TestCreateAnsweredByAnotherPeer(t *testing.T) {
 				t.Fatalf("got %+v, %v; want %s, not shown new", g, err, tc.wantID)
 			}
 		})
+	}
+}
+
+// A create sent again after a lost answer is never New: the lost request
+// and the lookup after it left time for someone else (an admin) to make the
+// group that the second POST then links.
+func TestCreateGroupSentAgainIsNotNew(t *testing.T) {
+	var mu sync.Mutex
+	var groups []Group
+	posts := 0
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.Method {
+		case http.MethodGet:
+			writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
+			if posts == 1 && len(groups) == 0 {
+				groups = append(groups, Group{ID: "admin", DisplayName: "G"}) // made in dbt meanwhile
+			}
+		case http.MethodPost:
+			posts++
+			if posts == 1 {
+				dropConnection(t, w) // lost, and nothing was made
+				return
+			}
+			writeJSON(w, 201, groups[0]) // dbt links the admin's group
+		}
+	})
+	g, err := f.client(t, func(c *Config) { c.MaxRetries = 1 }).CreateGroup(context.Background(), Group{DisplayName: "G"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if posts != 2 || g.ID != "admin" || g.New {
+		t.Fatalf("posts %d, got %+v: a group linked by a create sent again must not be New", posts, g)
+	}
+}
+
+// After a lost answer, a user whose userName differs in case was made by
+// someone else, not by this create: a conflict, never taken over.
+func TestCreateUserLostAnswerOtherSpelling(t *testing.T) {
+	var mu sync.Mutex
+	var users []User
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodPost {
+			users = append(users, User{ID: "other", UserName: "Alice@example.com"})
+			dropConnection(t, w)
+			return
+		}
+		writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
+	})
+	u, err := f.client(t).CreateUser(context.Background(), User{UserName: "alice@example.com"})
+	if !apierror.IsKind(err, apierror.KindConflict) {
+		t.Fatalf("got %+v, %v; want a conflict", u, err)
 	}
 }

@@ -120,7 +120,8 @@ type User struct {
 	Meta       *Meta             `json:"meta,omitempty"`
 
 	// Linked is set by CreateUser when dbt answered with a user that the
-	// lookup before the request found: an existing dbt user it linked.
+	// lookup before the request found, or one created well before it (the
+	// record of a deleted user): an existing dbt user it linked.
 	Linked bool `json:"-"`
 }
 
@@ -143,12 +144,14 @@ type Group struct {
 	Meta        *Meta    `json:"meta,omitempty"`
 
 	// Linked is set by CreateGroup when dbt answered with a group that the
-	// lookup before the request found: an existing dbt group it linked.
+	// lookup before the request found, or one created well before it.
 	Linked bool `json:"-"`
-	// New is set by CreateGroup only when the group is certainly that
+	// New is set by CreateGroup only when the group is shown to be that
 	// create's own: no group of its name was there before, the POST was
-	// sent once, and dbt answered without members. Nothing else may be
-	// deleted to undo a create.
+	// sent once, and dbt answered without members and without a
+	// meta.created from well before. Nothing else may be deleted to undo a
+	// create. (A group someone made between the lookup and the POST cannot
+	// be told apart.)
 	New bool `json:"-"`
 }
 
