@@ -73,7 +73,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"whose name equals an existing dbt group's links that group, with its permissions, and the apply " +
 			"warns that it did: the provider looks the name up before it creates the group. A " +
 			"group is deleted again after its members fail only when it is shown to be the apply's own: that " +
-			"lookup found none of its name, and the create was sent once.\n\n" +
+			"lookup found none of its name, and the create was sent once and answered.\n\n" +
 			"Every attribute except `id` changes in place with a SCIM `PATCH`; nothing here replaces the group.\n\n" +
 			"**Members.** With `members` set, this resource is authoritative for the group's membership: members " +
 			"added or removed outside Terraform (in dbt, or by your IdP) show as drift on the next plan and are put " +

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbt-scim/terraform-provider-dbt/internal/apierror"
@@ -65,6 +66,10 @@ type Client struct {
 
 	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
 	retryWait      time.Duration // pause before sending a create again
+
+	// lastDate is the Date of dbt's latest answer, in Unix seconds (0:
+	// none yet): dbt's own clock, for datedLongBefore (serverTime).
+	lastDate atomic.Int64
 
 	// The outcome of the one discovery request that tells a 404 on an
 	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
@@ -186,11 +191,11 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 // it was sent, the user is looked up rather than sent again; see
 // reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	lookedUp := time.Now()
 	before, err := c.priorUsers(ctx, u.UserName)
 	if err != nil {
 		return nil, err
 	}
+	lookedUp := c.serverTime()
 	out, _, err := createSettled(ctx, c,
 		func() (*User, int, error) { return c.postUser(ctx, u) },
 		func(err error) (*User, error) { return c.reconcileUser(ctx, u, before, err) })
@@ -364,11 +369,11 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 // request fails after it was sent, the group is looked up by displayName
 // rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
-	lookedUp := time.Now()
 	before, err := c.priorGroups(ctx, g.DisplayName)
 	if err != nil {
 		return nil, err
 	}
+	lookedUp := c.serverTime()
 	out, attempts, err := createSettled(ctx, c,
 		func() (*Group, int, error) { return c.postGroup(ctx, g) },
 		func(err error) (*Group, error) { return c.reconcileGroup(ctx, g, before, err) })
@@ -558,12 +563,22 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, before prior, send
 	}
 }
 
+// serverTime is dbt's time as its latest answer dated it (RFC 9110 §6.6.1
+// Date), so that meta.created, which dbt's clock wrote, is compared on the
+// same clock; this machine's time when no answer was dated.
+func (c *Client) serverTime() time.Time {
+	if d := c.lastDate.Load(); d != 0 {
+		return time.Unix(d, 0)
+	}
+	return time.Now()
+}
+
 // linkedSkew is how long before the lookup an object's meta.created must lie
 // for datedLongBefore: more than clocks are likely to disagree by.
 const linkedSkew = 5 * time.Minute
 
 // datedLongBefore reports whether meta shows the object created well before
-// t, when the lookup before its create was sent. It only ever adds to what
+// t, dbt's time at the lookup before its create (serverTime). It only ever adds to what
 // counts as linked (never deleted again): it keeps a dbt group safe should
 // dbt's filtered list leave out one it would link (dbt does not document
 // which objects its filters return), and it names the record dbt keeps of
@@ -675,8 +690,8 @@ var ErrNotCreated = errors.New("nothing was created, so it is safe to send again
 // times, so a transient fault does not fail an apply that a retry fixes.
 //
 // attempts is how many times the transport sent the create that settled it
-// (retries after a 429 included), 0 when not known or when the create had
-// to be sent again after a lost answer.
+// (retries after a 429 included); 0 when not known, when the create had to
+// be sent again, or when a lookup settled a lost answer.
 func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, error), reconcile func(err error) (*T, error)) (out *T, attempts int, err error) {
 	for attempt := 1; ; attempt++ {
 		out, attempts, err := send()
@@ -690,7 +705,9 @@ func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, 
 		}
 		found, rerr := reconcile(err)
 		if !errors.Is(rerr, ErrNotCreated) || attempt >= c.createAttempts {
-			if attempt > 1 {
+			if attempt > 1 || !accepted(err) {
+				// Settled by a lookup: what it found may have been made by
+				// someone else while the answer was being lost.
 				return found, 0, rerr
 			}
 			return found, attemptsOf(err), rerr
@@ -815,6 +832,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	resp, err := c.http.Do(ctx, transport.Request{Method: method, URL: target, Header: h, Body: raw})
 	if err != nil {
 		return nil, err
+	}
+	if date, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
+		c.lastDate.Store(date.Unix())
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, path, resp)

@@ -1570,3 +1570,44 @@ func TestCreateUserLostAnswerOtherSpelling(t *testing.T) {
 		t.Fatalf("got %+v, %v; want a conflict", u, err)
 	}
 }
+
+// A create whose only answer was lost, settled by a lookup, is never New:
+// the group the lookup finds may be one an admin made while the answer was
+// being lost.
+func TestCreateGroupLostAnswerIsNotNew(t *testing.T) {
+	var mu sync.Mutex
+	var groups []Group
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodPost {
+			groups = append(groups, Group{ID: "admin", DisplayName: "G"})
+			dropConnection(t, w)
+			return
+		}
+		writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
+	})
+	g, err := f.client(t).CreateGroup(context.Background(), Group{DisplayName: "G"})
+	if err != nil || g.ID != "admin" || g.New {
+		t.Fatalf("got %+v, %v; want the group found, not New", g, err)
+	}
+}
+
+// meta.created is compared with dbt's own time, from the Date of its
+// answers: with dbt's clock far behind this machine's, a group made by the
+// request is not taken for an old, linked one.
+func TestCreateGroupDatedOnDBTClock(t *testing.T) {
+	dbtNow := time.Now().Add(-time.Hour).UTC()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Date", dbtNow.Format(http.TimeFormat))
+		if r.Method == http.MethodGet {
+			writeJSON(w, 200, ListResponse[Group]{})
+			return
+		}
+		writeJSON(w, 201, Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: dbtNow.Format(time.RFC3339)}})
+	})
+	g, err := f.client(t).CreateGroup(context.Background(), Group{DisplayName: "G"})
+	if err != nil || g.Linked || !g.New {
+		t.Fatalf("got %+v, %v; want a new group, not linked", g, err)
+	}
+}
