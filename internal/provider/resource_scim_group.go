@@ -220,7 +220,8 @@ func (r *scimGroupResource) undoCreate(ctx context.Context, resp *resource.Creat
 
 // keepLinked handles a group whose members could not all be added and
 // that is not shown to be the create's own (scim.Group.New): dbt linked it, or
-// dbt answered with members, or the request was sent more than once. It may
+// dbt answered with members, or the request was sent more than once, or its
+// answer was lost and a lookup found the group. It may
 // be dbt's own, with its permissions, so it is not
 // deleted. Nor does it go into the state: Terraform taints an object whose
 // create failed, and replacing a tainted group would delete it. Importing
@@ -234,7 +235,8 @@ func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimG
 	resp.Diagnostics.AddError(summary,
 		apiErrorDetail(err)+"\n\nThe group (SCIM id "+id+") may have existed in dbt before this apply: dbt linked "+
 			"it, or the create cannot be shown to have made it (dbt answered with members, or the request had to "+
-			"be sent again after a refusal or a lost answer, leaving time for someone else to make it). So nothing was deleted; "+
+			"be sent again after a refusal or a lost answer, or its answer was lost and a lookup found the group, "+
+			"leaving time for someone else to make it). So nothing was deleted; "+
 			"members added before the failure stay. Import it and apply again:\n\n"+
 			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }

@@ -67,10 +67,6 @@ type Client struct {
 	createAttempts int           // sends of one create, when lookups prove the earlier ones created nothing
 	retryWait      time.Duration // pause before sending a create again
 
-	// lastDate is the Date of dbt's latest answer, in Unix seconds (0:
-	// none yet): dbt's own clock, for datedLongBefore (serverTime).
-	lastDate atomic.Int64
-
 	// The outcome of the one discovery request that tells a 404 on an
 	// object from a base URL that is not a SCIM endpoint (verifyEndpoint).
 	endpointOnce sync.Once
@@ -186,16 +182,15 @@ func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
 // looks the userName up (prior): dbt links an existing user of that email
 // instead of creating one (its SCIM FAQ), and knowing what was there before
 // the request tells a linked user from a new one, and our lost create from
-// someone else's user, without comparing clocks. A userName dbt refuses as
+// someone else's user. A userName dbt refuses as
 // taken is an *apierror.Error of KindConflict. When the request fails after
 // it was sent, the user is looked up rather than sent again; see
 // reconcileUser.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	before, err := c.priorUsers(ctx, u.UserName)
+	before, lookedUp, err := c.priorUsers(ctx, u.UserName)
 	if err != nil {
 		return nil, err
 	}
-	lookedUp := c.serverTime()
 	out, _, err := createSettled(ctx, c,
 		func() (*User, int, error) { return c.postUser(ctx, u) },
 		func(err error) (*User, error) { return c.reconcileUser(ctx, u, before, err) })
@@ -207,10 +202,11 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 
 // priorUsers lists the users whose userName is userName, compared without
 // regard to case, before a create.
-func (c *Client) priorUsers(ctx context.Context, userName string) (prior, error) {
-	users, err := c.ListUsers(ctx, FilterEq("userName", userName))
+func (c *Client) priorUsers(ctx context.Context, userName string) (prior, time.Time, error) {
+	sink := &dateSink{}
+	users, err := c.ListUsers(context.WithValue(ctx, dateSinkKey{}, sink), FilterEq("userName", userName))
 	if err != nil {
-		return nil, fmt.Errorf("scim: looking up user %q before creating it: %w", userName, err)
+		return nil, time.Time{}, fmt.Errorf("scim: looking up user %q before creating it: %w", userName, err)
 	}
 	p := prior{}
 	for _, u := range users {
@@ -218,7 +214,7 @@ func (c *Client) priorUsers(ctx context.Context, userName string) (prior, error)
 			p[u.ID] = u.ExternalID
 		}
 	}
-	return p, nil
+	return p, sink.at(), nil
 }
 
 func (c *Client) postUser(ctx context.Context, u User) (*User, int, error) {
@@ -362,18 +358,18 @@ func (c *Client) ListGroups(ctx context.Context, filter string, withMembers bool
 
 // CreateGroup creates g. Like CreateUser it first looks the displayName up
 // (prior), so that it knows whether dbt linked an existing group (Linked)
-// and whether the group is certainly the create's own (New), the only kind
+// and whether the group is shown to be the create's own (New), the only kind
 // that may be deleted again to undo a create: it did not exist before, the
-// POST went through at its first attempt (a retry after a 429 leaves time
-// for someone else to make it), and dbt answered with no members. When the
+// POST went through at its first attempt and dbt answered it (a retry after
+// a 429, or a lost answer settled by a lookup, leaves time for someone else
+// to make it), with no members and no meta.created from well before. When the
 // request fails after it was sent, the group is looked up by displayName
 // rather than sent again.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
-	before, err := c.priorGroups(ctx, g.DisplayName)
+	before, lookedUp, err := c.priorGroups(ctx, g.DisplayName)
 	if err != nil {
 		return nil, err
 	}
-	lookedUp := c.serverTime()
 	out, attempts, err := createSettled(ctx, c,
 		func() (*Group, int, error) { return c.postGroup(ctx, g) },
 		func(err error) (*Group, error) { return c.reconcileGroup(ctx, g, before, err) })
@@ -386,10 +382,11 @@ func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 
 // priorGroups lists the groups named name, compared without regard to
 // case, before a create.
-func (c *Client) priorGroups(ctx context.Context, name string) (prior, error) {
-	groups, err := c.ListGroups(ctx, FilterEq("displayName", name), false)
+func (c *Client) priorGroups(ctx context.Context, name string) (prior, time.Time, error) {
+	sink := &dateSink{}
+	groups, err := c.ListGroups(context.WithValue(ctx, dateSinkKey{}, sink), FilterEq("displayName", name), false)
 	if err != nil {
-		return nil, fmt.Errorf("scim: looking up group %q before creating it: %w", name, err)
+		return nil, time.Time{}, fmt.Errorf("scim: looking up group %q before creating it: %w", name, err)
 	}
 	p := prior{}
 	for _, g := range groups {
@@ -397,7 +394,7 @@ func (c *Client) priorGroups(ctx context.Context, name string) (prior, error) {
 			p[g.ID] = g.ExternalID
 		}
 	}
-	return p, nil
+	return p, sink.at(), nil
 }
 
 func (c *Client) postGroup(ctx context.Context, g Group) (*Group, int, error) {
@@ -563,12 +560,20 @@ func (c *Client) reconcileGroup(ctx context.Context, g Group, before prior, send
 	}
 }
 
-// serverTime is dbt's time as its latest answer dated it (RFC 9110 §6.6.1
-// Date), so that meta.created, which dbt's clock wrote, is compared on the
-// same clock; this machine's time when no answer was dated.
-func (c *Client) serverTime() time.Time {
-	if d := c.lastDate.Load(); d != 0 {
-		return time.Unix(d, 0)
+// dateSinkKey carries a *dateSink in a request's context: do stores in it
+// the Date (RFC 9110 §6.6.1) of that request's successful answers, and of no
+// other's.
+type dateSinkKey struct{}
+
+// dateSink is the Date of the lookup before a create, dbt's time when it
+// answered, so that meta.created, which dbt's clock wrote, is compared on
+// the same clock (datedLongBefore).
+type dateSink struct{ unix atomic.Int64 }
+
+// at is the Date stored, or this machine's time when the answer had none.
+func (d *dateSink) at() time.Time {
+	if u := d.unix.Load(); u != 0 {
+		return time.Unix(u, 0)
 	}
 	return time.Now()
 }
@@ -578,7 +583,7 @@ func (c *Client) serverTime() time.Time {
 const linkedSkew = 5 * time.Minute
 
 // datedLongBefore reports whether meta shows the object created well before
-// t, dbt's time at the lookup before its create (serverTime). It only ever adds to what
+// t, dbt's time at the lookup before its create (dateSink). It only ever adds to what
 // counts as linked (never deleted again): it keeps a dbt group safe should
 // dbt's filtered list leave out one it would link (dbt does not document
 // which objects its filters return), and it names the record dbt keeps of
@@ -833,11 +838,13 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return nil, err
 	}
-	if date, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
-		c.lastDate.Store(date.Unix())
-	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, path, resp)
+	}
+	if sink, ok := ctx.Value(dateSinkKey{}).(*dateSink); ok {
+		if date, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
+			sink.unix.Store(date.Unix())
+		}
 	}
 	return resp, nil
 }

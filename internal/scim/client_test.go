@@ -1611,3 +1611,31 @@ func TestCreateGroupDatedOnDBTClock(t *testing.T) {
 		t.Fatalf("got %+v, %v; want a new group, not linked", g, err)
 	}
 }
+
+// The time meta.created is compared with is the Date of the lookup's own
+// answer, never another request's: an earlier answer dated an hour behind
+// (a proxy's clock, say) does not make a group dated forty minutes before
+// the lookup look new.
+func TestCreateGroupDatedOnTheLookupOnly(t *testing.T) {
+	now := time.Now().UTC()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch {
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users/u1"):
+			w.Header().Set("Date", now.Add(-time.Hour).Format(http.TimeFormat))
+			writeJSON(w, 200, User{ID: "u1", UserName: "u1@example.com"})
+		case r.Method == http.MethodGet:
+			w.Header()["Date"] = nil // the lookup's answer is not dated
+			writeJSON(w, 200, ListResponse[Group]{})
+		default:
+			writeJSON(w, 201, Group{ID: "g", DisplayName: "G", Meta: &Meta{Created: now.Add(-40 * time.Minute).Format(time.RFC3339)}})
+		}
+	})
+	c := f.client(t)
+	if _, err := c.GetUser(context.Background(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := c.CreateGroup(context.Background(), Group{DisplayName: "G"})
+	if err != nil || !g.Linked || g.New {
+		t.Fatalf("got %+v, %v; want the group dated long before linked, not new", g, err)
+	}
+}
