@@ -210,9 +210,7 @@ func (c *Client) priorUsers(ctx context.Context, userName string) (prior, time.T
 	}
 	p := prior{}
 	for _, u := range users {
-		if strings.EqualFold(u.UserName, userName) {
-			p[u.ID] = u.ExternalID
-		}
+		p.note(u.UserName, userName, u.ID, u.ExternalID)
 	}
 	return p, sink.at(), nil
 }
@@ -390,9 +388,7 @@ func (c *Client) priorGroups(ctx context.Context, name string) (prior, time.Time
 	}
 	p := prior{}
 	for _, g := range groups {
-		if strings.EqualFold(g.DisplayName, name) {
-			p[g.ID] = g.ExternalID
-		}
+		p.note(g.DisplayName, name, g.ID, g.ExternalID)
 	}
 	return p, sink.at(), nil
 }
@@ -600,6 +596,14 @@ func datedLongBefore(m *Meta, t time.Time) bool {
 // prior is what a lookup before a create found of the name it creates: the
 // ids of the users or groups, each with its externalId then.
 type prior map[string]string
+
+// note records an object the lookup listed when its name is the one looked
+// up, compared without regard to case (a server may ignore the filter).
+func (p prior) note(name, lookedUp, id, externalID string) {
+	if strings.EqualFold(name, lookedUp) {
+		p[id] = externalID
+	}
+}
 
 // has reports whether id was there before the create.
 func (p prior) has(id string) bool {

@@ -1553,18 +1553,7 @@ func TestCreateGroupSentAgainIsNotNew(t *testing.T) {
 // After a lost answer, a user whose userName differs in case was made by
 // someone else, not by this create: a conflict, never taken over.
 func TestCreateUserLostAnswerOtherSpelling(t *testing.T) {
-	var mu sync.Mutex
-	var users []User
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Method == http.MethodPost {
-			users = append(users, User{ID: "other", UserName: "Alice@example.com"})
-			dropConnection(t, w)
-			return
-		}
-		writeJSON(w, 200, ListResponse[User]{TotalResults: len(users), Resources: users})
-	})
+	f := lostCreate(t, User{ID: "other", UserName: "Alice@example.com"})
 	u, err := f.client(t).CreateUser(context.Background(), User{UserName: "alice@example.com"})
 	if !apierror.IsKind(err, apierror.KindConflict) {
 		t.Fatalf("got %+v, %v; want a conflict", u, err)
@@ -1575,18 +1564,7 @@ func TestCreateUserLostAnswerOtherSpelling(t *testing.T) {
 // the group the lookup finds may be one an admin made while the answer was
 // being lost.
 func TestCreateGroupLostAnswerIsNotNew(t *testing.T) {
-	var mu sync.Mutex
-	var groups []Group
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Method == http.MethodPost {
-			groups = append(groups, Group{ID: "admin", DisplayName: "G"})
-			dropConnection(t, w)
-			return
-		}
-		writeJSON(w, 200, ListResponse[Group]{TotalResults: len(groups), Resources: groups})
-	})
+	f := lostCreate(t, Group{ID: "admin", DisplayName: "G"})
 	g, err := f.client(t).CreateGroup(context.Background(), Group{DisplayName: "G"})
 	if err != nil || g.ID != "admin" || g.New {
 		t.Fatalf("got %+v, %v; want the group found, not New", g, err)
@@ -1638,4 +1616,22 @@ func TestCreateGroupDatedOnTheLookupOnly(t *testing.T) {
 	if err != nil || !g.Linked || g.New {
 		t.Fatalf("got %+v, %v; want the group dated long before linked, not new", g, err)
 	}
+}
+
+// lostCreate is a server whose every create loses its answer (the
+// connection drops) while made appears in its listings: dbt made it, or
+// someone else did meanwhile.
+func lostCreate[T any](t *testing.T, made T) *fakeSCIM {
+	var mu sync.Mutex
+	var listed []T
+	return newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodPost {
+			listed = append(listed, made)
+			dropConnection(t, w)
+			return
+		}
+		writeJSON(w, 200, ListResponse[T]{TotalResults: len(listed), Resources: listed})
+	})
 }
