@@ -43,7 +43,6 @@ type Error struct {
 	Message    string // dbt's status.user_message, or the SCIM error "detail"
 	SCIMType   string // SCIM scimType, when present
 	API        string // APIAdmin or APISCIM
-	Attempts   int    // how many times the request was sent, when known (0: unknown)
 }
 
 // Error reads like
@@ -110,10 +109,9 @@ func IsNotFound(err error) bool { return IsKind(err, KindNotFound) }
 // whose body was cut off. The server may or may not have acted on it, so a
 // non-idempotent request must be reconciled, not blindly re-sent.
 type AmbiguousError struct {
-	Method   string
-	Path     string // URL path only
-	Err      error
-	Attempts int // how many times the request was sent, the last one ambiguous (0: unknown)
+	Method string
+	Path   string // URL path only
+	Err    error
 }
 
 func (e *AmbiguousError) Error() string {

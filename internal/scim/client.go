@@ -714,12 +714,15 @@ func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, 
 		}
 		found, rerr := reconcile(err)
 		if !errors.Is(rerr, ErrNotCreated) || attempt >= c.createAttempts {
-			if attempt > 1 || !accepted(err) {
-				// Settled by a lookup: what it found may have been made by
-				// someone else while the answer was being lost.
-				return found, 0, rerr
+			// Settled by a lookup, the result counts as sent only when dbt
+			// answered this first send (a 2xx without the id): otherwise
+			// what the lookup found may have been made by someone else
+			// while the answer was being lost.
+			var unread *unreadableCreate
+			if attempt == 1 && errors.As(err, &unread) && unread.answered {
+				return found, unread.attempts, rerr
 			}
-			return found, attemptsOf(err), rerr
+			return found, 0, rerr
 		}
 		select {
 		case <-ctx.Done():
@@ -727,22 +730,6 @@ func createSettled[T any](ctx context.Context, c *Client, send func() (*T, int, 
 		case <-time.After(c.retryWait):
 		}
 	}
-}
-
-// attemptsOf is how many times a failed request was sent, 0 when not known.
-func attemptsOf(err error) int {
-	var amb *apierror.AmbiguousError
-	var unread *unreadableCreate
-	var apiErr *apierror.Error
-	switch {
-	case errors.As(err, &unread):
-		return unread.attempts
-	case errors.As(err, &amb):
-		return amb.Attempts
-	case errors.As(err, &apiErr):
-		return apiErr.Attempts
-	}
-	return 0
 }
 
 // mayHaveWritten says whether a failed request may still have been carried
@@ -997,7 +984,6 @@ func (c *Client) apiError(method, path string, resp *transport.Response) error {
 		Method:     method,
 		Path:       c.basePath + path,
 		API:        apierror.APISCIM,
-		Attempts:   resp.Attempts,
 	}
 	detail, scimType, raw := errorText(resp.Body)
 	switch {

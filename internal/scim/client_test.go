@@ -466,7 +466,7 @@ func TestErrors(t *testing.T) {
 			}
 			want := apierror.Error{
 				Kind: tt.kind, StatusCode: tt.status, Method: "DELETE", Path: "/api/v3/accounts/1/scim/v2/Users/9",
-				Message: tt.message, SCIMType: tt.scimType, API: "scim", Attempts: 1,
+				Message: tt.message, SCIMType: tt.scimType, API: "scim",
 			}
 			if *ae != want {
 				t.Errorf("error\n%+v\nwant\n%+v", *ae, want)

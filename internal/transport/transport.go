@@ -364,7 +364,7 @@ func (c *Client) transportError(ctx context.Context, cl *call, err error) error 
 	// A read changes nothing, so its failure is never ambiguous: callers
 	// (and users) are told to reconcile only where a write may have happened.
 	if cl.sentThenFailed.Load() && cl.method != http.MethodGet && cl.method != http.MethodHead {
-		return &apierror.AmbiguousError{Method: cl.method, Path: cl.path, Err: err, Attempts: int(cl.attempt.Load())}
+		return &apierror.AmbiguousError{Method: cl.method, Path: cl.path, Err: err}
 	}
 	return fmt.Errorf("dbt API: %s %s: %w", cl.method, cl.path, err)
 }
