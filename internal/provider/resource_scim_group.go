@@ -241,6 +241,15 @@ func (r *scimGroupResource) keepLinked(resp *resource.CreateResponse, plan scimG
 			"  terraform import dbt_scim_group.<name> "+id+"\n")
 }
 
+// createdNote is ", created <time>" when dbt's answer says when the object
+// was made (its spec does not require meta.created), else nothing.
+func createdNote(m *scim.Meta) string {
+	if m == nil || m.Created == "" {
+		return ""
+	}
+	return ", created " + m.Created
+}
+
 // groupObject is how groups are imported and reported as already existing.
 var groupObject = namedObject{
 	resource: "dbt_scim_group", noun: "group", prefix: importDisplayNamePrefix,
@@ -466,12 +475,3 @@ func (m *scimGroupModel) fill(g *scim.Group, withMembers bool) {
 }
 
 // --- member ids: a set of strings that scales --------------------------------
-
-// createdNote is ", created <time>" when dbt's answer says when the object
-// was made (its spec does not require meta.created), else nothing.
-func createdNote(m *scim.Meta) string {
-	if m == nil || m.Created == "" {
-		return ""
-	}
-	return ", created " + m.Created
-}
